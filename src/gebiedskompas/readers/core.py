@@ -1,0 +1,159 @@
+"""Shared core of the readers: the raw wide table, column lookup, numbers and region codes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..codes import niveau_van, normaliseer
+from ..errors import InvoerFout
+
+# StatLine markers for "no number": unknown / secret / nil / not applicable.
+ONTBREKEND = frozenset({"", ".", "x", "X", "-", "?", "nan", "NaN", "None", "null"})
+
+# Two-letter prefixes of CBS regional aggregates that are not areas of the register
+# (centrumgemeenten, COROP, arbeidsmarktregio, politie, veiligheidsregio, ...).
+AGGREGAAT_PREFIXEN = frozenset(
+    {"CG", "CR", "CS", "CP", "AM", "AR", "RE", "PD", "BT", "VR", "JZ", "KK", "ES", "MC", "LB", "LG",
+     "WG", "ZO", "RM", "ZK", "TR", "RG", "RO", "GR", "PB", "HB", "LS"}
+)
+
+Stijl = Literal["sleutel", "titel"]
+
+
+@dataclass
+class RuweTabel:
+    """A wide table as read from one file, every cell as text.
+
+    ``stijl`` says whether the headers are OData keys (``AantalInwoners_5``) or StatLine
+    web-export titles (``"Bevolking/Aantal inwoners (aantal)"``).
+    """
+
+    bestand: Path
+    data: pd.DataFrame
+    stijl: Stijl = "sleutel"
+    eerste_rij: int = 2  # file row number of data row 0 (header is row 1)
+    versie: str | None = None
+    tabel_id: str | None = None
+    dimensies: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def rijnummer(self, positie: int) -> int:
+        return self.eerste_rij + positie
+
+
+def sha256_van(pad: Path) -> str:
+    h = hashlib.sha256()
+    with pad.open("rb") as f:
+        for blok in iter(lambda: f.read(1 << 20), b""):
+            h.update(blok)
+    return h.hexdigest()
+
+
+_EENHEID = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def titel_zonder_eenheid(kop: str) -> str:
+    return _EENHEID.sub("", kop).strip()
+
+
+def zoek_kolom(ruw: RuweTabel, kolom: str | None, titel: str | None = None) -> str | None:
+    """Find a column by stable key stem (``AantalInwoners`` matches ``AantalInwoners_5``),
+    by exact key, or for web exports by title path. ``|`` separates alternatives."""
+    if ruw.stijl == "titel":
+        return _zoek_titel(ruw, titel) if titel else None
+    if kolom is None:
+        return None
+    for alternatief in kolom.split("|"):
+        gevonden = _zoek_sleutel(ruw, alternatief)
+        if gevonden:
+            return gevonden
+    return None
+
+
+def _zoek_sleutel(ruw: RuweTabel, sleutel: str) -> str | None:
+    lager = {c.lower(): c for c in ruw.data.columns}
+    if sleutel.lower() in lager:
+        return lager[sleutel.lower()]
+    patroon = re.compile(rf"{re.escape(sleutel)}_\d+", re.IGNORECASE)
+    kandidaten = [c for c in ruw.data.columns if patroon.fullmatch(c)]
+    if len(kandidaten) > 1:
+        raise InvoerFout(
+            f"kolomsleutel '{sleutel}' is niet eenduidig: past op {', '.join(kandidaten)}; "
+            "geef de volledige sleutel in het bronregister of de catalogus",
+            bestand=ruw.bestand,
+        )
+    return kandidaten[0] if kandidaten else None
+
+
+def _zoek_titel(ruw: RuweTabel, titel: str) -> str | None:
+    doel = titel.lower()
+    for c in ruw.data.columns:
+        kop = titel_zonder_eenheid(c).lower()
+        if kop == doel or kop.endswith("/" + doel):
+            return c
+    return None
+
+
+def als_getal(ruw: RuweTabel, kolom: str) -> pd.Series:
+    """Parse a text column to float. StatLine markers become NaN (never 0); any other
+    text raises an error naming file, row and column."""
+    ruwe = ruw.data[kolom]
+    if pd.api.types.is_numeric_dtype(ruwe.dtype):
+        return ruwe.astype("float64")
+    tekst = ruwe.astype("string").str.strip()
+    ontbreekt = tekst.isna() | tekst.isin(ONTBREKEND)
+    schoon = tekst.mask(ontbreekt)
+    if not schoon.dropna().str.contains(".", regex=False).any():
+        schoon = schoon.str.replace(",", ".", regex=False)
+    getallen = pd.to_numeric(schoon, errors="coerce").astype("float64")
+    fout = getallen.isna() & ~ontbreekt
+    if fout.any():
+        positie = int(np.flatnonzero(fout.to_numpy())[0])
+        raise InvoerFout(
+            f"'{tekst.iloc[positie]}' is geen getal (verwacht: een getal of een StatLine-teken "
+            "zoals '.', 'x' of '-')",
+            bestand=ruw.bestand,
+            rij=ruw.rijnummer(positie),
+            kolom=kolom,
+        )
+    return getallen
+
+
+@dataclass
+class Regiocodes:
+    """Normalised region codes of a table, with rows that are non-area aggregates marked."""
+
+    codes: pd.Series
+    bruikbaar: pd.Series  # bool
+    aggregaten: int
+
+
+def als_regiocodes(ruw: RuweTabel, kolom: str) -> Regiocodes:
+    codes = ruw.data[kolom].astype("string").fillna("").map(normaliseer)
+    niveaus = codes.map(niveau_van)
+    geldig = niveaus.notna()
+    aggregaat = ~geldig & codes.str.match(r"^[A-Z]{2}\d+$") & codes.str[:2].isin(AGGREGAAT_PREFIXEN)
+    fout = ~geldig & ~aggregaat
+    if fout.any():
+        positie = int(np.flatnonzero(fout.to_numpy())[0])
+        raise InvoerFout(
+            f"regiocode '{codes.iloc[positie]}' past op geen bekend patroon "
+            "(verwacht bijvoorbeeld NL00, PV31, GM0917, WK091712 of BU09173300)",
+            bestand=ruw.bestand,
+            rij=ruw.rijnummer(positie),
+            kolom=kolom,
+        )
+    return Regiocodes(codes=codes.astype(object), bruikbaar=geldig, aggregaten=int(aggregaat.sum()))
+
+
+def periode_van(waarde: str) -> str:
+    """'2020JJ00' -> '2020'; '2020' -> '2020'; other StatLine period keys kept as they are."""
+    w = str(waarde).strip()
+    m = re.fullmatch(r"(\d{4})JJ00", w)
+    return m.group(1) if m else w
