@@ -28,7 +28,7 @@ from .readers.statline_csv import lees_csv
 from .readers.tabel import naar_inlezing
 from .register import Register
 
-Voortgang = Callable[[str], None]
+Voortgang = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -76,9 +76,9 @@ def laad(paden: Iterable[Path], opslag: Opslag, voortgang: Voortgang | None = No
     te_lezen.sort(key=lambda h: (0 if h.tabel and h.tabel.soort in ("gebieden", "kwb") else 1,
                                  str(h.pad)))
     regios = toestand.regios
-    for herkenning in te_lezen:
+    for nummer, herkenning in enumerate(te_lezen, start=1):
         if voortgang:
-            voortgang(herkenning.pad.name)
+            voortgang(herkenning.pad.name, nummer, len(te_lezen))
         inlezing = lees_bestand(herkenning, Register(regios))
         resultaat.geladen.append(inlezing)
         if len(inlezing.regios):

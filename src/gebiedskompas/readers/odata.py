@@ -73,6 +73,10 @@ def lees_typeddataset_json(pad: Path, tabel_id: str) -> RuweTabel:
     data = als_tekstframe(rijen)
     ruw = RuweTabel(bestand=pad, data=data, stijl="sleutel", tabel_id=tabel_id)
     ruw.versie = zoek_versie(pad, tabel_id)
+    for dimensie in ("WijkenEnBuurten", "RegioS"):
+        dim_pad = pad.parent / f"{dimensie}.json"
+        if dim_pad.is_file():
+            ruw.dimensies[dimensie] = pd.DataFrame.from_records(waarden(lees_json(dim_pad), dim_pad))
     return ruw
 
 

@@ -1,0 +1,224 @@
+"""Command line: ``gebiedskompas`` (Typer + Rich). All user-facing text is Dutch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .bronnen import bronregister
+from .catalogus import catalogus
+from .errors import GebiedskompasFout
+from .laden import Laadresultaat, laad
+from .online import ODataClient
+from .opslag import OMGEVINGSVARIABELE, Opslag, standaard_map
+from .overzicht import gebied, overzicht
+
+app = typer.Typer(
+    help="gebiedskompas: gebiedsanalyse en monitoring op open data van CBS, RIVM en BZK.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+)
+console = Console()
+fouten = Console(stderr=True)
+T = TypeVar("T")
+
+OpslagOptie = Annotated[
+    Path | None,
+    typer.Option("--opslag", help=f"Map van de indicatorenopslag (standaard: ${OMGEVINGSVARIABELE} "
+                                   "of ./opslag).", show_default=False),
+]
+JsonOptie = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor scripts).")]
+
+
+def _opslag(map: Path | None) -> Opslag:
+    return Opslag(map or standaard_map())
+
+
+def _voer_uit(actie: Callable[[], T]) -> T:
+    try:
+        return actie()
+    except GebiedskompasFout as e:
+        fouten.print(f"[bold red]Fout:[/] {e}", highlight=False)
+        raise typer.Exit(code=1) from e
+
+
+def _toon_json(inhoud: Any) -> None:
+    sys.stdout.write(json.dumps(inhoud, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.callback(invoke_without_command=True)
+def _hoofd(
+    versie: Annotated[bool, typer.Option("--versie", help="Toon de versie en stop.")] = False,
+) -> None:
+    if versie:
+        console.print(f"gebiedskompas {__version__}")
+        raise typer.Exit()
+
+
+@app.command("laad")
+def laad_commando(
+    paden: Annotated[list[Path] | None, typer.Argument(
+        help="Bestanden of mappen met officiële downloads (CSV, Excel, Parquet, JSON, GeoJSON, "
+             "TopoJSON, .rda).", show_default=False)] = None,
+    cbs: Annotated[list[str] | None, typer.Option(
+        "--cbs", help="Haal deze tabel online op bij het CBS (herhaalbaar), bijvoorbeeld 84799NED.",
+        show_default=False)] = None,
+    standaard: Annotated[bool, typer.Option(
+        "--standaard", help="Haal de standaardset tabellen online op (KWB, Gebieden in Nederland, "
+                            "Gezondheidsmonitor, SES-WOA, Veiligheidsmonitor).")] = False,
+    catalogus_naam: Annotated[str | None, typer.Option(
+        "--catalogus", help="Catalogus voor --cbs: CBS of RIVM (standaard: volgens het bronregister).",
+        show_default=False)] = None,
+    cache: Annotated[Path | None, typer.Option(
+        "--cache", help="Map voor de cache van online opgehaalde tabellen (standaard: <opslag>/cache).",
+        show_default=False)] = None,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Laad tabellen in de indicatorenopslag: uit bestanden en mappen, of online van het CBS."""
+    opslag = _opslag(opslag_map)
+    tabellen = list(cbs or [])
+    if standaard:
+        tabellen += [t.id for t in bronregister().tabel if t.catalogus in ("CBS", "RIVM")]
+    if not paden and not tabellen:
+        fouten.print("[bold red]Fout:[/] geef een pad, --cbs TABELID of --standaard op.")
+        raise typer.Exit(code=2)
+    alle_paden = list(paden or [])
+    if tabellen:
+        alle_paden += _voer_uit(lambda: _haal_online(tabellen, catalogus_naam,
+                                                     cache or opslag.map / "cache"))
+    resultaat = _voer_uit(lambda: _laad_met_voortgang(alle_paden, opslag))
+    _toon_laadresultaat(resultaat, opslag)
+
+
+def _haal_online(tabellen: list[str], catalogus_naam: str | None, cache: Path) -> list[Path]:
+    mappen = []
+    with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as voortgang:
+        taak = voortgang.add_task("ophalen")
+        client = ODataClient(cache, voortgang=lambda naam, pagina: voortgang.update(
+            taak, description=f"ophalen {naam} (pagina {pagina})"))
+        for tabel_id in tabellen:
+            tabel = bronregister().zoek(tabel_id)
+            mappen.append(client.haal_tabel(tabel.id, catalogus_naam or tabel.catalogus))
+    return [m / "TypedDataSet.json" for m in mappen]
+
+
+def _laad_met_voortgang(paden: list[Path], opslag: Opslag) -> Laadresultaat:
+    with Progress(TextColumn("[bold]laden[/] {task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as voortgang:
+        taak = voortgang.add_task("", total=None)
+
+        def stap(naam: str, nummer: int, totaal: int) -> None:
+            voortgang.update(taak, description=naam, completed=nummer - 1, total=totaal)
+
+        return laad(paden, opslag, voortgang=stap)
+
+
+def _toon_laadresultaat(resultaat: Laadresultaat, opslag: Opslag) -> None:
+    if resultaat.geladen:
+        tabel = Table(title=f"Geladen in {opslag.map}", title_justify="left")
+        for kolom in ("bestand", "tabel", "inhoud", "opmerkingen"):
+            tabel.add_column(kolom)
+        for i in resultaat.geladen:
+            tabel.add_row(i.bestand.name, i.tabel_id, i.samenvatting(), "; ".join(i.notities))
+        console.print(tabel)
+    else:
+        console.print("Niets nieuws geladen: de opslag is ongewijzigd.")
+    if resultaat.ongewijzigd:
+        console.print(f"{len(resultaat.ongewijzigd)} bestanden al eerder geladen (zelfde inhoud, "
+                      "overgeslagen).")
+    if resultaat.overgeslagen:
+        tabel = Table(title="Overgeslagen", title_justify="left")
+        tabel.add_column("bestand", overflow="fold")
+        tabel.add_column("reden", overflow="fold")
+        for pad, reden in resultaat.overgeslagen:
+            tabel.add_row(str(pad), reden)
+        console.print(tabel)
+
+
+@app.command("overzicht")
+def overzicht_commando(als_json: JsonOptie = False, opslag_map: OpslagOptie = None) -> None:
+    """Toon wat er in de opslag staat: tabellen met herkomst en indicatoren per periode en niveau."""
+    inhoud = _voer_uit(lambda: overzicht(_opslag(opslag_map).lees()))
+    if als_json:
+        _toon_json(inhoud)
+        return
+    tabellen = Table(title="Tabellen", title_justify="left")
+    for kolom in ("tabel", "titel", "versie", "bestand", "geladen op", "waarden"):
+        tabellen.add_column(kolom)
+    for t in inhoud["tabellen"]:
+        tabellen.add_row(t["tabel"], t["titel"], t["versie"] or "-", t["bestand"], t["geladen_op"],
+                         str(t["waarden"]))
+    console.print(tabellen)
+    indicatoren = Table(title="Indicatoren", title_justify="left")
+    for kolom in ("indicator", "periode", "niveau", "regio's", "ontbrekend"):
+        indicatoren.add_column(kolom)
+    for r in inhoud["indicatoren"]:
+        indicatoren.add_row(r["indicator"], r["periode"], r["niveau"], str(r["regios"]),
+                            str(r["ontbrekend"]))
+    console.print(indicatoren)
+    console.print(f"Herindelingen bekend: {len(inhoud['herindelingen'])}; "
+                  f"grenzen: {', '.join(inhoud['grenzen']) or 'geen'}")
+
+
+@app.command("gebied")
+def gebied_commando(
+    code: Annotated[str, typer.Argument(help="Regiocode, bijvoorbeeld GM0981, WK098100 of BU09810000.")],
+    als_json: JsonOptie = False,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Toon één gebied: naam, niveau, bovenliggende gebieden, stedelijkheid per jaar en alle waarden."""
+    profiel = _voer_uit(lambda: gebied(_opslag(opslag_map).lees(), code))
+    if als_json:
+        _toon_json(profiel)
+        return
+    console.print(f"[bold]{profiel['naam'] or profiel['code']}[/] ({profiel['code']}, {profiel['niveau']})")
+    if profiel["ouders"]:
+        console.print("Ligt in: " + " → ".join(f"{o['naam'] or o['code']} ({o['code']})"
+                                               for o in profiel["ouders"]))
+    jaren = Table(title="Per jaar", title_justify="left")
+    for kolom in ("jaar", "stedelijkheid", "omgevingsadressendichtheid", "inwoners"):
+        jaren.add_column(kolom)
+    for j in profiel["per_jaar"]:
+        klasse = f"{j['stedelijkheid']} ({j['stedelijkheid_label']})" if j["stedelijkheid"] else "-"
+        jaren.add_row(str(j["jaar"]), klasse, _fmt(j["omgevingsadressendichtheid"]), _fmt(j["inwoners"]))
+    console.print(jaren)
+    waarden = Table(title="Indicatoren", title_justify="left")
+    for kolom in ("indicator", "periode", "waarde", "95%-interval", "bron"):
+        waarden.add_column(kolom)
+    for w in profiel["waarden"]:
+        interval = f"{_fmt(w['onder'])} – {_fmt(w['boven'])}" if w["onder"] is not None else ""
+        waarden.add_row(w["label"] or w["indicator"], w["periode"], _fmt(w["waarde"]), interval, w["bron"])
+    console.print(waarden)
+
+
+@app.command("indicatoren")
+def indicatoren_commando(als_json: JsonOptie = False) -> None:
+    """Toon de indicatorencatalogus: id, label, eenheid, thema, richting en bron."""
+    cat = catalogus()
+    if als_json:
+        _toon_json([{**i.model_dump(), "bronvermelding": cat.citatie(i.id)} for i in cat.indicator])
+        return
+    tabel = Table(title="Indicatorencatalogus", title_justify="left")
+    for kolom in ("id", "label", "eenheid", "thema", "richting", "tabellen"):
+        tabel.add_column(kolom)
+    for i in cat.indicator:
+        bron = ", ".join(i.tabellen()) or (f"berekend uit {i.afgeleid.teller}" if i.afgeleid else "")
+        tabel.add_row(i.id, i.label, i.eenheid, i.thema, i.richting.replace("_", " "), bron)
+    console.print(tabel)
+
+
+def _fmt(x: float | int | None) -> str:
+    if x is None:
+        return "-"
+    tekst = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
