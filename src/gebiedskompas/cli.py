@@ -27,7 +27,7 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
 )
 console = Console()
-fouten = Console(stderr=True)
+fouten = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 OpslagOptie = Annotated[

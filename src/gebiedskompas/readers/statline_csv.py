@@ -4,6 +4,7 @@ decimal comma where present."""
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -44,21 +45,26 @@ def lees_csv(pad: Path, *, scheidingsteken: str | None = None) -> RuweTabel:
         raise InvoerFout("het bestand is leeg", bestand=pad) from e
     if data.empty:
         raise InvoerFout("het bestand bevat alleen een kopregel en geen gegevens", bestand=pad)
-    _controleer_volledig(pad, data)
+    _controleer_volledig(pad, tekst, sep, len(data.columns))
     stijl = "titel" if any("/" in c or c.endswith(")") for c in data.columns) else "sleutel"
     return RuweTabel(bestand=pad, data=data, stijl=stijl)
 
 
-def _controleer_volledig(pad: Path, data: pd.DataFrame) -> None:
-    """A row with fewer fields than the header means a truncated or damaged file."""
-    laatste = data.columns[-1]
-    kort = data[laatste].isna()
-    if len(data.columns) > 1 and kort.any():
-        positie = int(kort.to_numpy().nonzero()[0][0])
-        aantal = int(data.iloc[positie].notna().sum())
+def _controleer_volledig(pad: Path, tekst: str, sep: str, breedte: int) -> None:
+    """More fields than the header means a damaged row; a short last row without a final
+    newline means a truncated download. (Short rows elsewhere are real: e.g. Leefbaarometer
+    PC4 rows with only a postcode; their missing fields stay missing.)"""
+    regels = list(csv.reader(io.StringIO(tekst), delimiter=sep))
+    for regelnummer, velden in enumerate(regels, start=1):
+        if len(velden) > breedte:
+            raise InvoerFout(f"rij heeft {len(velden)} velden, de kopregel {breedte}: het bestand "
+                             "is beschadigd of het scheidingsteken klopt niet", bestand=pad,
+                             rij=regelnummer)
+    laatste = regels[-1] if regels else []
+    if not tekst.endswith(("\n", "\r")) and 0 < len(laatste) < breedte:
         raise InvoerFout(
-            f"rij heeft {aantal} van de {len(data.columns)} kolommen: het bestand is "
-            "afgekapt of beschadigd",
+            f"laatste rij heeft {len(laatste)} van de {breedte} kolommen en het bestand eindigt "
+            "midden in een regel: het bestand is afgekapt",
             bestand=pad,
-            rij=positie + 2,
+            rij=len(regels),
         )
