@@ -36,5 +36,8 @@ def maphash(map: Path) -> dict[str, str]:
     """Content of a folder as {relative path: sha256}, to prove it is byte-identical."""
     if not map.exists():
         return {}
-    return {str(p.relative_to(map)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(map.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(map)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(map.rglob("*"))
+        if p.is_file()
+    }

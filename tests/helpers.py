@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-KWB_KOP = ("ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;"
-           "k_65JaarOfOuder_12;MateVanStedelijkheid_115;Omgevingsadressendichtheid_116")
+KWB_KOP = (
+    "ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;"
+    "k_65JaarOfOuder_12;MateVanStedelijkheid_115;Omgevingsadressendichtheid_116"
+)
 KWB_RIJEN = [
     "0;Nederland;Nederland;Land;NL00      ;17407585;3392555;2;2012",
     "1;Vaals;Vaals;Gemeente;GM0981    ;10105;3000;3;1056",
@@ -26,11 +28,14 @@ def kwb_2020(map: Path, rijen: list[str] | None = None, kop: str = KWB_KOP) -> P
 
 def rivm_csv(map: Path) -> Path:
     """RIVM Gezondheidsmonitor per wijk/buurt as CSV, key style, decimal comma, with margins."""
-    return schrijf(map / "50090NED_download.csv", [
-        "ID;Leeftijd;Marges;WijkenEnBuurten;Perioden;Eenzaam_28;Mantelzorger_32",
-        '0;20300;MW00000;GM0981    ;2020JJ00;"50,5";"14,0"',
-        '1;20300;MOG0095;GM0981    ;2020JJ00;"47,0";"12,1"',
-        '2;20300;MBG0095;GM0981    ;2020JJ00;"54,0";"16,2"',
-        '3;80200;MW00000;GM0981    ;2020JJ00;"55,1";.',
-        '4;20300;MW00000;BU09810001;2020JJ00;x;"13,0"',
-    ])
+    return schrijf(
+        map / "50090NED_download.csv",
+        [
+            "ID;Leeftijd;Marges;WijkenEnBuurten;Perioden;Eenzaam_28;Mantelzorger_32",
+            '0;20300;MW00000;GM0981    ;2020JJ00;"50,5";"14,0"',
+            '1;20300;MOG0095;GM0981    ;2020JJ00;"47,0";"12,1"',
+            '2;20300;MBG0095;GM0981    ;2020JJ00;"54,0";"16,2"',
+            '3;80200;MW00000;GM0981    ;2020JJ00;"55,1";.',
+            '4;20300;MW00000;BU09810001;2020JJ00;x;"13,0"',
+        ],
+    )

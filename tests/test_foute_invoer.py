@@ -42,8 +42,7 @@ def test_truncated_csv(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) 
 
 
 def test_wrong_separator(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
-    pad = kwb_2020(tmp_path / "pipe", [r.replace(";", "|") for r in KWB_RIJEN],
-                   kop=KWB_KOP.replace(";", "|"))
+    pad = kwb_2020(tmp_path / "pipe", [r.replace(";", "|") for r in KWB_RIJEN], kop=KWB_KOP.replace(";", "|"))
     _faalt(runner, gevulde_opslag, pad, "Codering", "scheidingsteken")
 
 
@@ -55,15 +54,20 @@ def test_unknown_table(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) 
 def test_text_in_numeric_column(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
     rijen = list(KWB_RIJEN)
     rijen[1] = rijen[1].replace(";10105;", ";tienduizend;")
-    _faalt(runner, gevulde_opslag, kwb_2020(tmp_path / "tekst", rijen),
-           "rij 3", "AantalInwoners_5", "'tienduizend' is geen getal")
+    _faalt(
+        runner,
+        gevulde_opslag,
+        kwb_2020(tmp_path / "tekst", rijen),
+        "rij 3",
+        "AantalInwoners_5",
+        "'tienduizend' is geen getal",
+    )
 
 
 def test_region_code_fitting_no_pattern(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
     rijen = list(KWB_RIJEN)
     rijen[2] = rijen[2].replace("WK098100  ", "WIJK0981")
-    _faalt(runner, gevulde_opslag, kwb_2020(tmp_path / "code", rijen),
-           "rij 4", "Codering_3", "WIJK0981")
+    _faalt(runner, gevulde_opslag, kwb_2020(tmp_path / "code", rijen), "rij 4", "Codering_3", "WIJK0981")
 
 
 def test_empty_file(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
@@ -80,12 +84,13 @@ def test_header_only(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) ->
 def test_truncated_json(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
     pad = tmp_path / "cache" / "84799NED" / "TypedDataSet.json"
     pad.parent.mkdir(parents=True)
-    pad.write_text('{"value": [{"ID": 0, "WijkenEnBuurten": "GM0981    ", "Codering_3": "GM', encoding="utf-8")
+    pad.write_text(
+        '{"value": [{"ID": 0, "WijkenEnBuurten": "GM0981    ", "Codering_3": "GM', encoding="utf-8"
+    )
     _faalt(runner, gevulde_opslag, pad, "ongeldige JSON", "afgekapt")
 
 
-def test_bad_file_in_folder_stops_whole_load(tmp_path: Path, runner: CliRunner,
-                                             gevulde_opslag: Path) -> None:
+def test_bad_file_in_folder_stops_whole_load(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
     map = tmp_path / "map"
     schrijf(map / "84721NED.csv", ["ID;RegioS;Code_1", "0;Vaals;GM0981"])
     rijen = list(KWB_RIJEN)
@@ -99,7 +104,8 @@ def test_bad_file_in_folder_stops_whole_load(tmp_path: Path, runner: CliRunner,
 
 
 def test_missing_path(tmp_path: Path, runner: CliRunner) -> None:
-    resultaat = runner.invoke(app, ["laad", str(tmp_path / "bestaat-niet.csv"),
-                                    "--opslag", str(tmp_path / "o")])
+    resultaat = runner.invoke(
+        app, ["laad", str(tmp_path / "bestaat-niet.csv"), "--opslag", str(tmp_path / "o")]
+    )
     assert resultaat.exit_code == 1
     assert "bestaat niet" in resultaat.output

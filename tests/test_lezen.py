@@ -60,12 +60,15 @@ def test_rivm_csv_margins_and_decimal_comma(tmp_path: Path) -> None:
 
 
 def test_statline_web_export_with_title_headers(tmp_path: Path) -> None:
-    pad = schrijf(tmp_path / "Kerncijfers_wijken_en_buurten_2024_bevolking.csv", [
-        '"Wijken en buurten";"Regioaanduiding/Codering (code)";"Bevolking/Aantal inwoners (aantal)";'
-        '"Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)"',
-        '"Vaals";"GM0981    ";10121;"2 950"',
-        '"Wijk 00 Vaals";"WK098100  ";4100;"."',
-    ])
+    pad = schrijf(
+        tmp_path / "Kerncijfers_wijken_en_buurten_2024_bevolking.csv",
+        [
+            '"Wijken en buurten";"Regioaanduiding/Codering (code)";"Bevolking/Aantal inwoners (aantal)";'
+            '"Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)"',
+            '"Vaals";"GM0981    ";10121;"2 950"',
+            '"Wijk 00 Vaals";"WK098100  ";4100;"."',
+        ],
+    )
     with pytest.raises(Exception, match="'2 950' is geen getal"):
         laad([pad], Opslag(tmp_path / "o1"))
     pad.write_text(pad.read_text(encoding="utf-8-sig").replace('"2 950"', "2950"), encoding="utf-8")
@@ -78,15 +81,25 @@ def test_statline_web_export_with_title_headers(tmp_path: Path) -> None:
 
 
 def test_leefbaarometer3_layout_through_column_mapping(tmp_path: Path) -> None:
-    pad = schrijf(tmp_path / "Leefbaarometer-scores buurten 2002-2024.csv", [
-        "bu_code,bu_naam,gm_naam,jaar,lbm,afw,fys,onv,soc,vrz,won",
-        "BU09810001,Vaals-Centrum,Vaals,2024,4.05,-0.12,0.01,-0.05,-0.06,0.02,-0.04",
-        "BU09810001,Vaals-Centrum,Vaals,2022,4.10,-0.08,0.01,-0.03,-0.05,0.02,-0.03",
-    ], bom=False)
+    pad = schrijf(
+        tmp_path / "Leefbaarometer-scores buurten 2002-2024.csv",
+        [
+            "bu_code,bu_naam,gm_naam,jaar,lbm,afw,fys,onv,soc,vrz,won",
+            "BU09810001,Vaals-Centrum,Vaals,2024,4.05,-0.12,0.01,-0.05,-0.06,0.02,-0.04",
+            "BU09810001,Vaals-Centrum,Vaals,2022,4.10,-0.08,0.01,-0.03,-0.05,0.02,-0.03",
+        ],
+        bom=False,
+    )
     opslag = Opslag(tmp_path / "o")
     laad([pad], opslag)
     w = opslag.lees().waarnemingen
     rij = w[(w["indicator"] == "lbm.totaal") & (w["periode"] == "2022")]
     assert float(rij.iloc[0]["waarde"]) == -0.08
-    assert set(w["indicator"]) == {"lbm.totaal", "lbm.fysieke_omgeving", "lbm.overlast_onveiligheid",
-                                   "lbm.sociale_samenhang", "lbm.voorzieningen", "lbm.woningvoorraad"}
+    assert set(w["indicator"]) == {
+        "lbm.totaal",
+        "lbm.fysieke_omgeving",
+        "lbm.overlast_onveiligheid",
+        "lbm.sociale_samenhang",
+        "lbm.voorzieningen",
+        "lbm.woningvoorraad",
+    }

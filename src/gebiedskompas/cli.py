@@ -24,7 +24,9 @@ from .overzicht import gebied, overzicht
 
 app = typer.Typer(
     help="gebiedskompas: gebiedsanalyse en monitoring op open data van CBS, RIVM en BZK.",
-    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
 )
 console = Console()
 fouten = Console(stderr=True, soft_wrap=True)
@@ -32,8 +34,11 @@ T = TypeVar("T")
 
 OpslagOptie = Annotated[
     Path | None,
-    typer.Option("--opslag", help=f"Map van de indicatorenopslag (standaard: ${OMGEVINGSVARIABELE} "
-                                   "of ./opslag).", show_default=False),
+    typer.Option(
+        "--opslag",
+        help=f"Map van de indicatorenopslag (standaard: ${OMGEVINGSVARIABELE} of ./opslag).",
+        show_default=False,
+    ),
 ]
 JsonOptie = Annotated[bool, typer.Option("--json", help="Uitvoer als JSON (voor scripts).")]
 
@@ -65,21 +70,46 @@ def _hoofd(
 
 @app.command("laad")
 def laad_commando(
-    paden: Annotated[list[Path] | None, typer.Argument(
-        help="Bestanden of mappen met officiële downloads (CSV, Excel, Parquet, JSON, GeoJSON, "
-             "TopoJSON, .rda).", show_default=False)] = None,
-    cbs: Annotated[list[str] | None, typer.Option(
-        "--cbs", help="Haal deze tabel online op bij het CBS (herhaalbaar), bijvoorbeeld 84799NED.",
-        show_default=False)] = None,
-    standaard: Annotated[bool, typer.Option(
-        "--standaard", help="Haal de standaardset tabellen online op (KWB, Gebieden in Nederland, "
-                            "Gezondheidsmonitor, SES-WOA, Veiligheidsmonitor).")] = False,
-    catalogus_naam: Annotated[str | None, typer.Option(
-        "--catalogus", help="Catalogus voor --cbs: CBS of RIVM (standaard: volgens het bronregister).",
-        show_default=False)] = None,
-    cache: Annotated[Path | None, typer.Option(
-        "--cache", help="Map voor de cache van online opgehaalde tabellen (standaard: <opslag>/cache).",
-        show_default=False)] = None,
+    paden: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Bestanden of mappen met officiële downloads (CSV, Excel, Parquet, JSON, GeoJSON, "
+            "TopoJSON, .rda).",
+            show_default=False,
+        ),
+    ] = None,
+    cbs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cbs",
+            help="Haal deze tabel online op bij het CBS (herhaalbaar), bijvoorbeeld 84799NED.",
+            show_default=False,
+        ),
+    ] = None,
+    standaard: Annotated[
+        bool,
+        typer.Option(
+            "--standaard",
+            help="Haal de standaardset tabellen online op (KWB, Gebieden in Nederland, "
+            "Gezondheidsmonitor, SES-WOA, Veiligheidsmonitor).",
+        ),
+    ] = False,
+    catalogus_naam: Annotated[
+        str | None,
+        typer.Option(
+            "--catalogus",
+            help="Catalogus voor --cbs: CBS of RIVM (standaard: volgens het bronregister).",
+            show_default=False,
+        ),
+    ] = None,
+    cache: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache",
+            help="Map voor de cache van online opgehaalde tabellen (standaard: <opslag>/cache).",
+            show_default=False,
+        ),
+    ] = None,
     opslag_map: OpslagOptie = None,
 ) -> None:
     """Laad tabellen in de indicatorenopslag: uit bestanden en mappen, of online van het CBS."""
@@ -92,19 +122,23 @@ def laad_commando(
         raise typer.Exit(code=2)
     alle_paden = list(paden or [])
     if tabellen:
-        alle_paden += _voer_uit(lambda: _haal_online(tabellen, catalogus_naam,
-                                                     cache or opslag.map / "cache"))
+        alle_paden += _voer_uit(lambda: _haal_online(tabellen, catalogus_naam, cache or opslag.map / "cache"))
     resultaat = _voer_uit(lambda: _laad_met_voortgang(alle_paden, opslag))
     _toon_laadresultaat(resultaat, opslag)
 
 
 def _haal_online(tabellen: list[str], catalogus_naam: str | None, cache: Path) -> list[Path]:
     mappen = []
-    with Progress(TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                  transient=True) as voortgang:
+    with Progress(
+        TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True
+    ) as voortgang:
         taak = voortgang.add_task("ophalen")
-        client = ODataClient(cache, voortgang=lambda naam, pagina: voortgang.update(
-            taak, description=f"ophalen {naam} (pagina {pagina})"))
+        client = ODataClient(
+            cache,
+            voortgang=lambda naam, pagina: voortgang.update(
+                taak, description=f"ophalen {naam} (pagina {pagina})"
+            ),
+        )
         for tabel_id in tabellen:
             tabel = bronregister().zoek(tabel_id)
             mappen.append(client.haal_tabel(tabel.id, catalogus_naam or tabel.catalogus))
@@ -112,9 +146,14 @@ def _haal_online(tabellen: list[str], catalogus_naam: str | None, cache: Path) -
 
 
 def _laad_met_voortgang(paden: list[Path], opslag: Opslag) -> Laadresultaat:
-    with Progress(TextColumn("[bold]laden[/] {task.description}"), BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as voortgang:
+    with Progress(
+        TextColumn("[bold]laden[/] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as voortgang:
         taak = voortgang.add_task("", total=None)
 
         def stap(naam: str, nummer: int, totaal: int) -> None:
@@ -134,8 +173,9 @@ def _toon_laadresultaat(resultaat: Laadresultaat, opslag: Opslag) -> None:
     else:
         console.print("Niets nieuws geladen: de opslag is ongewijzigd.")
     if resultaat.ongewijzigd:
-        console.print(f"{len(resultaat.ongewijzigd)} bestanden al eerder geladen (zelfde inhoud, "
-                      "overgeslagen).")
+        console.print(
+            f"{len(resultaat.ongewijzigd)} bestanden al eerder geladen (zelfde inhoud, overgeslagen)."
+        )
     if resultaat.overgeslagen:
         tabel = Table(title="Overgeslagen", title_justify="left")
         tabel.add_column("bestand", overflow="fold")
@@ -156,18 +196,20 @@ def overzicht_commando(als_json: JsonOptie = False, opslag_map: OpslagOptie = No
     for kolom in ("tabel", "titel", "versie", "bestand", "geladen op", "waarden"):
         tabellen.add_column(kolom)
     for t in inhoud["tabellen"]:
-        tabellen.add_row(t["tabel"], t["titel"], t["versie"] or "-", t["bestand"], t["geladen_op"],
-                         str(t["waarden"]))
+        tabellen.add_row(
+            t["tabel"], t["titel"], t["versie"] or "-", t["bestand"], t["geladen_op"], str(t["waarden"])
+        )
     console.print(tabellen)
     indicatoren = Table(title="Indicatoren", title_justify="left")
     for kolom in ("indicator", "periode", "niveau", "regio's", "ontbrekend"):
         indicatoren.add_column(kolom)
     for r in inhoud["indicatoren"]:
-        indicatoren.add_row(r["indicator"], r["periode"], r["niveau"], str(r["regios"]),
-                            str(r["ontbrekend"]))
+        indicatoren.add_row(r["indicator"], r["periode"], r["niveau"], str(r["regios"]), str(r["ontbrekend"]))
     console.print(indicatoren)
-    console.print(f"Herindelingen bekend: {len(inhoud['herindelingen'])}; "
-                  f"grenzen: {', '.join(inhoud['grenzen']) or 'geen'}")
+    console.print(
+        f"Herindelingen bekend: {len(inhoud['herindelingen'])}; "
+        f"grenzen: {', '.join(inhoud['grenzen']) or 'geen'}"
+    )
 
 
 @app.command("gebied")
@@ -183,8 +225,9 @@ def gebied_commando(
         return
     console.print(f"[bold]{profiel['naam'] or profiel['code']}[/] ({profiel['code']}, {profiel['niveau']})")
     if profiel["ouders"]:
-        console.print("Ligt in: " + " → ".join(f"{o['naam'] or o['code']} ({o['code']})"
-                                               for o in profiel["ouders"]))
+        console.print(
+            "Ligt in: " + " → ".join(f"{o['naam'] or o['code']} ({o['code']})" for o in profiel["ouders"])
+        )
     jaren = Table(title="Per jaar", title_justify="left")
     for kolom in ("jaar", "stedelijkheid", "omgevingsadressendichtheid", "inwoners"):
         jaren.add_column(kolom)

@@ -1,8 +1,8 @@
 """CBS region codes: normalisation, validation and the parent chain.
 
-Codes are the key of every region (names change, codes do not). Since 2022 some gemeenten (Amsterdam) use letters in wijk and buurt codes
-(WK0363AA). OData and StatLine pad
-codes with spaces; we strip them. Nederland appears as NL00 (KWB) and NL01 (most other
+Codes are the key of every region (names change, codes do not). Since 2022 some gemeenten
+(Amsterdam) use letters in wijk and buurt codes (WK0363AA). OData and StatLine pad codes with
+spaces; we strip them. Nederland appears as NL00 (KWB) and NL01 (most other
 tables): both map to the canonical NL00.
 """
 

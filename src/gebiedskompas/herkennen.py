@@ -92,8 +92,10 @@ def _json_reden(document: object) -> str:
         entiteit = m_entiteit.group(1) if m_entiteit else "servicedocument"
         if not bronregister().bekend(tabel):
             return f"OData-antwoord ({entiteit}) van tabel {tabel}: staat niet in het bronregister"
-        return (f"los OData-antwoord ({entiteit}) van tabel {tabel}; gebruik 'laad --cbs {tabel}' of "
-                "de cache-indeling <TABEL>/TypedDataSet.json")
+        return (
+            f"los OData-antwoord ({entiteit}) van tabel {tabel}; gebruik 'laad --cbs {tabel}' of "
+            "de cache-indeling <TABEL>/TypedDataSet.json"
+        )
     if isinstance(document, dict) and ("@odata.context" in document or "Identifier" in document):
         return "tabelmetadata (TableInfos of OData v4) zonder waarnemingen"
     return "metadata (TableInfos/DataProperties/kolombeschrijvingen) zonder waarnemingen"
@@ -112,10 +114,14 @@ def _herken_tabel(pad: Path, formaat: Literal["csv", "xlsx"]) -> Herkenning:
     if is_lbm3(kolommen):
         return Herkenning(pad, formaat, bronregister().zoek("LBM3"))
     if "CODE" in kolommen and any(k.startswith("KL") for k in kolommen):
-        return Herkenning(pad, reden="Leefbaarometer 2.0-klassenbestand (alleen klassen 1-9; de "
-                                     "scores komen uit PC4DIMENSIE.csv)")
+        return Herkenning(
+            pad,
+            reden="Leefbaarometer 2.0-klassenbestand (alleen klassen 1-9; de "
+            "scores komen uit PC4DIMENSIE.csv)",
+        )
     m = re.search(r"(\d{5}(?:NED|ned))", pad.name)
     if m:
         return _onbekend(pad, m.group(1))
-    return Herkenning(pad, reden="tabel niet herkend: geen tabelnummer in de bestandsnaam en geen "
-                                 "bekende kolomindeling")
+    return Herkenning(
+        pad, reden="tabel niet herkend: geen tabelnummer in de bestandsnaam en geen bekende kolomindeling"
+    )

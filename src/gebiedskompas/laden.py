@@ -73,8 +73,7 @@ def laad(paden: Iterable[Path], opslag: Opslag, voortgang: Voortgang | None = No
     if not te_lezen:
         return resultaat
     # Register sources first: tables that name regions instead of coding them need them.
-    te_lezen.sort(key=lambda h: (0 if h.tabel and h.tabel.soort in ("gebieden", "kwb") else 1,
-                                 str(h.pad)))
+    te_lezen.sort(key=lambda h: (0 if h.tabel and h.tabel.soort in ("gebieden", "kwb") else 1, str(h.pad)))
     regios = toestand.regios
     for nummer, herkenning in enumerate(te_lezen, start=1):
         if voortgang:
@@ -91,15 +90,26 @@ def laad(paden: Iterable[Path], opslag: Opslag, voortgang: Voortgang | None = No
 def lees_bestand(herkenning: Herkenning, register: Register) -> Inlezing:
     pad = herkenning.pad
     if herkenning.formaat == "grenswijziging":
-        return Inlezing(bestand=pad, sha256=sha256_van(pad), tabel_id="grenswijziging",
-                        titel="Grenswijzigingsmatrix (adressen)", versie=None,
-                        licentie="CC BY-NC-SA 4.0 (grenswijzigen, VNG Realisatie)",
-                        grenswijzigingen=lees_grenswijziging(pad))
+        return Inlezing(
+            bestand=pad,
+            sha256=sha256_van(pad),
+            tabel_id="grenswijziging",
+            titel="Grenswijzigingsmatrix (adressen)",
+            versie=None,
+            licentie="CC BY-NC-SA 4.0 (grenswijzigen, VNG Realisatie)",
+            grenswijzigingen=lees_grenswijziging(pad),
+        )
     if herkenning.formaat == "grenzen":
         document = lees_json(pad)
-        return Inlezing(bestand=pad, sha256=sha256_van(pad), tabel_id="grenzen",
-                        titel="Gebiedsgrenzen", versie=None, licentie="CC BY 4.0 (CBS/Kadaster)",
-                        grenzen=lees_grenzen(pad, document))
+        return Inlezing(
+            bestand=pad,
+            sha256=sha256_van(pad),
+            tabel_id="grenzen",
+            titel="Gebiedsgrenzen",
+            versie=None,
+            licentie="CC BY 4.0 (CBS/Kadaster)",
+            grenzen=lees_grenzen(pad, document),
+        )
     tabel = herkenning.tabel
     assert tabel is not None
     ruw = lees_ruwe_tabel(herkenning, tabel)
@@ -127,13 +137,15 @@ def lees_ruwe_tabel(herkenning: Herkenning, tabel: Tabel) -> RuweTabel:
 
 def voeg_samen(toestand: Toestand, inlezingen: list[Inlezing], opslag: Opslag) -> Toestand:
     """New values replace stored ones with the same (region, period, indicator)."""
-    waarnemingen = _vervang(toestand.waarnemingen, [i.waarnemingen for i in inlezingen],
-                            ["regio", "periode", "indicator"])
+    waarnemingen = _vervang(
+        toestand.waarnemingen, [i.waarnemingen for i in inlezingen], ["regio", "periode", "indicator"]
+    )
     waarnemingen = _met_afgeleiden(waarnemingen)
     regios = _vervang(toestand.regios, [i.regios for i in inlezingen], ["code", "jaar", "bron"])
     gw_nieuw = [i.grenswijzigingen for i in inlezingen if i.grenswijzigingen is not None]
-    grenswijzigingen = _vervang(toestand.grenswijzigingen, gw_nieuw,
-                                ["niveau", "van_jaar", "naar_jaar", "rij", "kolom"])
+    grenswijzigingen = _vervang(
+        toestand.grenswijzigingen, gw_nieuw, ["niveau", "van_jaar", "naar_jaar", "rij", "kolom"]
+    )
     grenzen = dict(toestand.grenzen)
     for inlezing in inlezingen:
         for g in inlezing.grenzen:
@@ -142,8 +154,13 @@ def voeg_samen(toestand: Toestand, inlezingen: list[Inlezing], opslag: Opslag) -
             opslag.bewaar_object(inhoud, naam)
             grenzen[f"{g.niveau}_{g.jaar}"] = naam
     ladingen = toestand.ladingen + [_herkomst(i) for i in inlezingen]
-    return Toestand(waarnemingen, regios.sort_values(["code", "jaar", "bron"], ignore_index=True),
-                    grenswijzigingen, ladingen, grenzen)
+    return Toestand(
+        waarnemingen,
+        regios.sort_values(["code", "jaar", "bron"], ignore_index=True),
+        grenswijzigingen,
+        ladingen,
+        grenzen,
+    )
 
 
 def _vervang(oud: pd.DataFrame, nieuw: list[pd.DataFrame], sleutel: list[str]) -> pd.DataFrame:
@@ -177,7 +194,8 @@ def _met_afgeleiden(waarnemingen: pd.DataFrame) -> pd.DataFrame:
         deel["bron"] = f"afgeleid: {regel.teller} / {regel.noemer}"
         delen.append(deel[WAARNEMING_KOLOMMEN])
     return pd.concat(delen, ignore_index=True).sort_values(
-        ["indicator", "periode", "regio"], ignore_index=True)
+        ["indicator", "periode", "regio"], ignore_index=True
+    )
 
 
 def _herkomst(inlezing: Inlezing) -> dict[str, object]:

@@ -12,19 +12,35 @@ from .readers.grenzen import Grenzen
 
 WAARNEMING_KOLOMMEN: Final = ["regio", "periode", "indicator", "waarde", "onder", "boven", "bron"]
 REGIO_KOLOMMEN: Final = [
-    "code", "jaar", "naam", "niveau", "provincie", "ggd", "landsdeel", "corop",
-    "stedelijkheid", "oad", "inwoners", "indelingswijziging", "bron",
+    "code",
+    "jaar",
+    "naam",
+    "niveau",
+    "provincie",
+    "ggd",
+    "landsdeel",
+    "corop",
+    "stedelijkheid",
+    "oad",
+    "inwoners",
+    "indelingswijziging",
+    "bron",
 ]
 GRENSWIJZIGING_KOLOMMEN: Final = ["niveau", "van_jaar", "naar_jaar", "rij", "kolom", "adressen"]
 
 
 def lege_waarnemingen() -> pd.DataFrame:
-    return pd.DataFrame({
-        "regio": pd.Series(dtype=object), "periode": pd.Series(dtype=object),
-        "indicator": pd.Series(dtype=object), "waarde": pd.Series(dtype="float64"),
-        "onder": pd.Series(dtype="float64"), "boven": pd.Series(dtype="float64"),
-        "bron": pd.Series(dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "regio": pd.Series(dtype=object),
+            "periode": pd.Series(dtype=object),
+            "indicator": pd.Series(dtype=object),
+            "waarde": pd.Series(dtype="float64"),
+            "onder": pd.Series(dtype="float64"),
+            "boven": pd.Series(dtype="float64"),
+            "bron": pd.Series(dtype=object),
+        }
+    )
 
 
 def lege_regios() -> pd.DataFrame:

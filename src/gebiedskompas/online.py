@@ -24,8 +24,7 @@ STANDAARD_BASIS = {
     "CBS": "https://opendata.cbs.nl/ODataFeed/odata",
     "RIVM": "https://dataderden.cbs.nl/ODataFeed/odata",
 }
-_VASTE_ENTITEITEN = {"TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties",
-                     "CategoryGroups"}
+_VASTE_ENTITEITEN = {"TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties", "CategoryGroups"}
 _MAX_PAGINAS = 1000
 
 Paginavoortgang = Callable[[str, int], None]
@@ -33,24 +32,26 @@ Paginavoortgang = Callable[[str, int], None]
 
 def basis_uit_omgeving() -> dict[str, str]:
     """Base URLs, overridable per catalogue (``GEBIEDSKOMPAS_CBS_URL``, ``GEBIEDSKOMPAS_RIVM_URL``)."""
-    return {naam: os.environ.get(f"GEBIEDSKOMPAS_{naam}_URL", url)
-            for naam, url in STANDAARD_BASIS.items()}
+    return {naam: os.environ.get(f"GEBIEDSKOMPAS_{naam}_URL", url) for naam, url in STANDAARD_BASIS.items()}
 
 
 class ODataClient:
-    def __init__(self, cache: Path, basis: dict[str, str] | None = None,
-                 http: httpx.Client | None = None, voortgang: Paginavoortgang | None = None) -> None:
+    def __init__(
+        self,
+        cache: Path,
+        basis: dict[str, str] | None = None,
+        http: httpx.Client | None = None,
+        voortgang: Paginavoortgang | None = None,
+    ) -> None:
         self.cache = cache
         self.basis = basis or basis_uit_omgeving()
-        self.http = http or httpx.Client(timeout=httpx.Timeout(120.0, connect=15.0),
-                                         follow_redirects=False)
+        self.http = http or httpx.Client(timeout=httpx.Timeout(120.0, connect=15.0), follow_redirects=False)
         self.voortgang = voortgang
 
     def tabelmap(self, tabel_id: str, catalogus: str) -> Path:
         return self.cache / catalogus.upper() / tabel_id.upper()
 
-    def haal_tabel(self, tabel_id: str, catalogus: str = "CBS",
-                   dataset: str = "TypedDataSet") -> Path:
+    def haal_tabel(self, tabel_id: str, catalogus: str = "CBS", dataset: str = "TypedDataSet") -> Path:
         """Fetch a whole table into the cache (or reuse the cached copy); returns its folder."""
         doel = self.tabelmap(tabel_id, catalogus)
         if (doel / f"{dataset}.json").is_file():
@@ -62,7 +63,8 @@ class ODataClient:
             for entiteit in self._entiteiten(tabel_id, catalogus, dataset):
                 rijen = self.haal_entiteit(tabel_id, entiteit, catalogus)
                 (tijdelijk / f"{entiteit}.json").write_text(
-                    json.dumps({"value": rijen}, ensure_ascii=False), encoding="utf-8")
+                    json.dumps({"value": rijen}, ensure_ascii=False), encoding="utf-8"
+                )
             shutil.rmtree(doel, ignore_errors=True)
             os.replace(tijdelijk, doel)
         finally:
@@ -96,8 +98,7 @@ class ODataClient:
         try:
             basis = self.basis[catalogus.upper()]
         except KeyError as e:
-            raise OnlineFout(f"onbekende catalogus '{catalogus}' (kies uit: "
-                             f"{', '.join(self.basis)})") from e
+            raise OnlineFout(f"onbekende catalogus '{catalogus}' (kies uit: {', '.join(self.basis)})") from e
         return f"{basis.rstrip('/')}/{tabel_id}"
 
     def _controleer_host(self, url: str, catalogus: str) -> None:
@@ -109,8 +110,10 @@ class ODataClient:
         try:
             antwoord = self.http.get(url)
         except httpx.HTTPError as e:
-            raise OnlineFout(f"de CBS-API is niet bereikbaar ({type(e).__name__}: {e}); probeer "
-                             "het later opnieuw of laad een map met downloads") from e
+            raise OnlineFout(
+                f"de CBS-API is niet bereikbaar ({type(e).__name__}: {e}); probeer "
+                "het later opnieuw of laad een map met downloads"
+            ) from e
         if antwoord.status_code == 404:
             raise OnlineFout(f"tabel {tabel_id} niet gevonden ({url})")
         if antwoord.status_code != 200:

@@ -112,8 +112,10 @@ class Opslag:
             frame.to_parquet(tijdelijk / naam, index=False)
             _fsync(tijdelijk / naam)
         meta = {"versie": versie, "ladingen": toestand.ladingen, "grenzen": toestand.grenzen}
-        _schrijf_bytes(tijdelijk / "herkomst.json",
-                       json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True).encode())
+        _schrijf_bytes(
+            tijdelijk / "herkomst.json",
+            json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True).encode(),
+        )
         os.rename(tijdelijk, self.map / versie)
         wijzer_tmp = self.map / f".{_WIJZER}.{os.getpid()}.tmp"
         _schrijf_bytes(wijzer_tmp, versie.encode())

@@ -10,6 +10,7 @@ area and provincie.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -56,8 +57,12 @@ class Register:
         soort = {t.id: t.soort for t in bronregister().tabel}
         rang = self._ruw["bron"].map(lambda b: _PRIORITEIT.get(soort.get(b, ""), 9))
         geordend = self._ruw.assign(_rang=rang).sort_values(["code", "jaar", "_rang"])
-        samengevoegd = geordend.drop(columns=["_rang", "bron"]).groupby(
-            ["code", "jaar"], sort=True).first().reset_index()
+        samengevoegd = (
+            geordend.drop(columns=["_rang", "bron"])
+            .groupby(["code", "jaar"], sort=True)
+            .first()
+            .reset_index()
+        )
         samengevoegd["jaar"] = samengevoegd["jaar"].astype(int)
         return samengevoegd
 
@@ -73,11 +78,13 @@ class Register:
 
     def gemeentejaren(self) -> list[int]:
         t = self.tabel
-        return sorted(int(j) for j in t.loc[t["niveau"] == "gemeente", "jaar"].unique())
+        return sorted(int(j) for j in t.loc[t["niveau"] == "gemeente", "jaar"].astype(int).tolist())
 
     def stedelijkheid(self, code: str) -> dict[int, int]:
         rijen = self.jaren(code).dropna(subset=["stedelijkheid"])
-        return {int(r.jaar): int(r.stedelijkheid) for r in rijen.itertuples()}
+        jaren = rijen["jaar"].astype(int).tolist()
+        klassen = rijen["stedelijkheid"].astype(int).tolist()
+        return dict(zip(jaren, klassen, strict=True))
 
     def provincie(self, gemeente: str, jaar: int) -> str | None:
         rijen = self.jaren(gemeente).dropna(subset=["provincie"])
@@ -128,7 +135,7 @@ class Register:
     def herindelingen(self) -> list[Herindeling]:
         jaren = self.gemeentejaren()
         uit: list[Herindeling] = []
-        for van, naar in zip(jaren, jaren[1:], strict=False):
+        for van, naar in itertools.pairwise(jaren):
             if naar != van + 1:
                 continue
             oud = self.gemeenten(van).set_index("code")
@@ -138,22 +145,42 @@ class Register:
                 uit.extend(self._opvolgers(code, van, naar, oud, nieuw))
         return uit
 
-    def _opvolgers(self, code: str, van: int, naar: int, oud: pd.DataFrame,
-                   nieuw: pd.DataFrame) -> list[Herindeling]:
+    def _opvolgers(
+        self, code: str, van: int, naar: int, oud: pd.DataFrame, nieuw: pd.DataFrame
+    ) -> list[Herindeling]:
         oude_naam = str(oud.at[code, "naam"])
         via_adressen = self._opvolgers_uit_matrix(code, van, naar, set(oud.index), set(nieuw.index))
         if via_adressen:
             totaal = sum(via_adressen.values())
-            return [Herindeling(naar, code, oude_naam, c, str(nieuw.at[c, "naam"]), a / totaal,
-                                "adressen (grenswijzigingsmatrix)")
-                    for c, a in sorted(via_adressen.items())]
+            return [
+                Herindeling(
+                    naar,
+                    code,
+                    oude_naam,
+                    c,
+                    str(nieuw.at[c, "naam"]),
+                    a / totaal,
+                    "adressen (grenswijzigingsmatrix)",
+                )
+                for c, a in sorted(via_adressen.items())
+            ]
         kandidaten = self._heuristische_opvolgers(code, oud, nieuw)
-        return [Herindeling(naar, code, oude_naam, c, str(nieuw.at[c, "naam"]), 1 / len(kandidaten),
-                            "afgeleid uit Gebieden in Nederland (zelfde COROP-gebied)")
-                for c in kandidaten]
+        return [
+            Herindeling(
+                naar,
+                code,
+                oude_naam,
+                c,
+                str(nieuw.at[c, "naam"]),
+                1 / len(kandidaten),
+                "afgeleid uit Gebieden in Nederland (zelfde COROP-gebied)",
+            )
+            for c in kandidaten
+        ]
 
-    def _opvolgers_uit_matrix(self, code: str, van: int, naar: int, oude_codes: set[str],
-                              nieuwe_codes: set[str]) -> dict[str, float]:
+    def _opvolgers_uit_matrix(
+        self, code: str, van: int, naar: int, oude_codes: set[str], nieuwe_codes: set[str]
+    ) -> dict[str, float]:
         gw = self._grenswijzigingen
         if gw is None or gw.empty:
             return {}
@@ -173,7 +200,7 @@ class Register:
         nieuwe = [c for c in buren.index if c not in oud.index]
         if nieuwe:
             return sorted(nieuwe)
-        gewijzigd = buren[buren["indelingswijziging"].fillna("") .astype(str).str.strip().isin(["2", "3"])]
+        gewijzigd = buren[buren["indelingswijziging"].fillna("").astype(str).str.strip().isin(["2", "3"])]
         if len(gewijzigd):
             return sorted(gewijzigd.index)
         groei = (nieuw["inwoners"] - oud["inwoners"].reindex(nieuw.index)).reindex(buren.index)
@@ -188,8 +215,9 @@ class Register:
             "naam": self.naam(code),
             "niveau": niveau_van(code),
             "gemeente": gemeente_van(code),
-            "ouders": [{"code": c, "naam": self.naam(c), "niveau": niveau_van(c)}
-                       for c in self.ouders(code, jaar)],
+            "ouders": [
+                {"code": c, "naam": self.naam(c), "niveau": niveau_van(c)} for c in self.ouders(code, jaar)
+            ],
             "per_jaar": [_jaarprofiel(r) for r in rijen.itertuples()],
         }
 

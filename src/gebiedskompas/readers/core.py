@@ -20,8 +20,35 @@ ONTBREKEND = frozenset({"", ".", "x", "X", "-", "?", "nan", "NaN", "None", "null
 # Two-letter prefixes of CBS regional aggregates that are not areas of the register
 # (centrumgemeenten, COROP, arbeidsmarktregio, politie, veiligheidsregio, ...).
 AGGREGAAT_PREFIXEN = frozenset(
-    {"CG", "CR", "CS", "CP", "AM", "AR", "RE", "PD", "BT", "VR", "JZ", "KK", "ES", "MC", "LB", "LG",
-     "WG", "ZO", "RM", "ZK", "TR", "RG", "RO", "GR", "PB", "HB", "LS"}
+    {
+        "CG",
+        "CR",
+        "CS",
+        "CP",
+        "AM",
+        "AR",
+        "RE",
+        "PD",
+        "BT",
+        "VR",
+        "JZ",
+        "KK",
+        "ES",
+        "MC",
+        "LB",
+        "LG",
+        "WG",
+        "ZO",
+        "RM",
+        "ZK",
+        "TR",
+        "RG",
+        "RO",
+        "GR",
+        "PB",
+        "HB",
+        "LS",
+    }
 )
 
 Stijl = Literal["sleutel", "titel"]
@@ -45,6 +72,11 @@ class RuweTabel:
 
     def rijnummer(self, positie: int) -> int:
         return self.eerste_rij + positie
+
+
+def kopstijl(kolommen: list[str]) -> Stijl:
+    """Web exports have title paths with units as headers; OData downloads have keys."""
+    return "titel" if any("/" in k or k.endswith(")") for k in kolommen) else "sleutel"
 
 
 def sha256_van(pad: Path) -> str:

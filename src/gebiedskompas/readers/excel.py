@@ -8,7 +8,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from ..errors import InvoerFout
-from .core import RuweTabel
+from .core import RuweTabel, kopstijl
 
 
 def _als_tekst(waarde: object) -> str:
@@ -29,5 +29,5 @@ def lees_xlsx(pad: Path) -> RuweTabel:
     if len(rijen) < 2:
         raise InvoerFout("het werkblad bevat alleen een kopregel en geen gegevens", bestand=pad)
     data = pd.DataFrame([[_als_tekst(w) for w in rij] for rij in rijen[1:]], columns=kop)
-    stijl = "titel" if any("/" in c or c.endswith(")") for c in kop) else "sleutel"
+    stijl = kopstijl(list(kop))
     return RuweTabel(bestand=pad, data=data, stijl=stijl)

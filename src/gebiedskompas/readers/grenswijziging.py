@@ -24,8 +24,10 @@ def herken(pad: Path) -> re.Match[str] | None:
 def lees_grenswijziging(pad: Path) -> pd.DataFrame:
     m = herken(pad)
     if m is None:
-        raise InvoerFout("bestandsnaam volgt niet het patroon grenswijziging_<niveau>_van_<jaar>_naar_<jaar>.rda",
-                         bestand=pad)
+        raise InvoerFout(
+            "bestandsnaam volgt niet het patroon grenswijziging_<niveau>_van_<jaar>_naar_<jaar>.rda",
+            bestand=pad,
+        )
     try:
         inhoud = pyreadr.read_r(str(pad))
     except Exception as e:  # pyreadr raises LibrdataError and others for damaged files
@@ -35,11 +37,13 @@ def lees_grenswijziging(pad: Path) -> pd.DataFrame:
     lang = matrix.stack().reset_index() if not matrix.empty else pd.DataFrame(columns=[0, 1, 2])
     lang.columns = pd.Index(["rij", "kolom", "adressen"])
     lang = lang[lang["adressen"] > 0]
-    return pd.DataFrame({
-        "niveau": m.group("niveau"),
-        "van_jaar": int(m.group("van")),
-        "naar_jaar": int(m.group("naar")),
-        "rij": prefix + lang["rij"].astype(str),
-        "kolom": prefix + lang["kolom"].astype(str),
-        "adressen": lang["adressen"].astype("float64"),
-    })
+    return pd.DataFrame(
+        {
+            "niveau": m.group("niveau"),
+            "van_jaar": int(m.group("van")),
+            "naar_jaar": int(m.group("naar")),
+            "rij": prefix + lang["rij"].astype(str),
+            "kolom": prefix + lang["kolom"].astype(str),
+            "adressen": lang["adressen"].astype("float64"),
+        }
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +53,7 @@ def lees_grenzen(pad: Path, document: dict[str, Any]) -> list[Grenzen]:
             geometrie = transform(naar_wgs84, geometrie)
         niveau = niveau_van(code) or "onbekend"
         per_sleutel.setdefault((niveau, jaar), []).append(
-            {"type": "Feature", "properties": {"code": code, "naam": naam},
-             "geometry": mapping(geometrie)}
+            {"type": "Feature", "properties": {"code": code, "naam": naam}, "geometry": mapping(geometrie)}
         )
     return [Grenzen(niveau=n, jaar=j, features=f) for (n, j), f in sorted(per_sleutel.items())]
 
@@ -63,13 +61,14 @@ def lees_grenzen(pad: Path, document: dict[str, Any]) -> list[Grenzen]:
 def _kenmerken(eig: dict[str, Any], pad: Path, nummer: int) -> tuple[str, int, str]:
     code = eig.get("statcode") or eig.get("code") or eig.get("gm_code") or eig.get("bu_code")
     if not code or niveau_van(normaliseer(str(code))) is None:
-        raise InvoerFout(f"gebied {nummer} heeft geen geldige regiocode (eigenschap 'statcode')",
-                         bestand=pad)
+        raise InvoerFout(f"gebied {nummer} heeft geen geldige regiocode (eigenschap 'statcode')", bestand=pad)
     jaar_bron = str(eig.get("jrstatcode") or "") or pad.name
     m = re.search(r"(19|20)\d{2}", jaar_bron)
     if not m:
-        raise InvoerFout("het jaar van de indeling is onbekend (geen 'jrstatcode' en geen jaartal in "
-                         "de bestandsnaam)", bestand=pad)
+        raise InvoerFout(
+            "het jaar van de indeling is onbekend (geen 'jrstatcode' en geen jaartal in de bestandsnaam)",
+            bestand=pad,
+        )
     return normaliseer(str(code)), int(m.group(0)), str(eig.get("statnaam") or eig.get("naam") or "")
 
 
@@ -88,8 +87,13 @@ def _topojson_features(topo: dict[str, Any]) -> list[dict[str, Any]]:
     features = []
     for obj in topo.get("objects", {}).values():
         for geom in obj.get("geometries", []):
-            features.append({"type": "Feature", "properties": geom.get("properties", {}),
-                             "geometry": _topo_geometrie(geom, arcs)})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": geom.get("properties", {}),
+                    "geometry": _topo_geometrie(geom, arcs),
+                }
+            )
     return features
 
 

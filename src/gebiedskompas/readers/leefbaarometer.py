@@ -24,8 +24,9 @@ def lees_lbm2_pc4(pad: Path) -> RuweTabel:
     ruw = lees_csv(pad)
     data = ruw.data
     if "GBD" not in data.columns:
-        raise InvoerFout("kolom 'GBD' (postcode-4) ontbreekt; is dit een Leefbaarometer 2.0-bestand?",
-                         bestand=pad)
+        raise InvoerFout(
+            "kolom 'GBD' (postcode-4) ontbreekt; is dit een Leefbaarometer 2.0-bestand?", bestand=pad
+        )
     delen = []
     per_jaar: dict[str, dict[str, str]] = {}
     for kolom in data.columns:

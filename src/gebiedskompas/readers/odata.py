@@ -23,8 +23,7 @@ def lees_json(pad: Path) -> Any:
         return json.loads(tekst)
     except json.JSONDecodeError as e:
         raise InvoerFout(
-            f"ongeldige JSON op regel {e.lineno}, positie {e.colno}: het bestand is afgekapt of "
-            "beschadigd",
+            f"ongeldige JSON op regel {e.lineno}, positie {e.colno}: het bestand is afgekapt of beschadigd",
             bestand=pad,
         ) from e
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvoerFout
-from .core import RuweTabel
+from .core import RuweTabel, kopstijl
 
 _SCHEIDINGSTEKENS = (";", ",", "\t")
 
@@ -36,8 +36,13 @@ def lees_csv(pad: Path, *, scheidingsteken: str | None = None) -> RuweTabel:
     sep = scheidingsteken or kies_scheidingsteken(kopregel)
     try:
         data = pd.read_csv(
-            io.StringIO(tekst), sep=sep, dtype=str, keep_default_na=False, na_values=[],
-            skip_blank_lines=True, engine="c",
+            io.StringIO(tekst),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=True,
+            engine="c",
         )
     except pd.errors.ParserError as e:
         raise InvoerFout(f"het bestand is geen geldige CSV ({e})", bestand=pad) from e
@@ -46,7 +51,7 @@ def lees_csv(pad: Path, *, scheidingsteken: str | None = None) -> RuweTabel:
     if data.empty:
         raise InvoerFout("het bestand bevat alleen een kopregel en geen gegevens", bestand=pad)
     _controleer_volledig(pad, tekst, sep, len(data.columns))
-    stijl = "titel" if any("/" in c or c.endswith(")") for c in data.columns) else "sleutel"
+    stijl = kopstijl(list(data.columns))
     return RuweTabel(bestand=pad, data=data, stijl=stijl)
 
 
@@ -57,9 +62,12 @@ def _controleer_volledig(pad: Path, tekst: str, sep: str, breedte: int) -> None:
     regels = list(csv.reader(io.StringIO(tekst), delimiter=sep))
     for regelnummer, velden in enumerate(regels, start=1):
         if len(velden) > breedte:
-            raise InvoerFout(f"rij heeft {len(velden)} velden, de kopregel {breedte}: het bestand "
-                             "is beschadigd of het scheidingsteken klopt niet", bestand=pad,
-                             rij=regelnummer)
+            raise InvoerFout(
+                f"rij heeft {len(velden)} velden, de kopregel {breedte}: het bestand "
+                "is beschadigd of het scheidingsteken klopt niet",
+                bestand=pad,
+                rij=regelnummer,
+            )
     laatste = regels[-1] if regels else []
     if not tekst.endswith(("\n", "\r")) and 0 < len(laatste) < breedte:
         raise InvoerFout(

@@ -23,12 +23,17 @@ NaamNaarCode = Callable[[str], str | None]
 
 def naar_inlezing(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode) -> Inlezing:
     inlezing = Inlezing(
-        bestand=ruw.bestand, sha256=sha256_van(ruw.bestand), tabel_id=tabel.id, titel=tabel.titel,
-        versie=ruw.versie, licentie=tabel.licentie,
+        bestand=ruw.bestand,
+        sha256=sha256_van(ruw.bestand),
+        tabel_id=tabel.id,
+        titel=tabel.titel,
+        versie=ruw.versie,
+        licentie=tabel.licentie,
     )
     basis = _basis(ruw, tabel, naam_naar_code, inlezing.notities)
     delen = [
-        deel for ind_id, bron in _bronnen(tabel)
+        deel
+        for ind_id, bron in _bronnen(tabel)
         if (deel := _indicator(ruw, tabel, basis, ind_id, bron, inlezing.notities)) is not None
     ]
     if delen:
@@ -48,25 +53,27 @@ def _bronnen(tabel: Tabel) -> list[tuple[str, Bronkolom]]:
     return [(ind.id, bron) for ind, bron in catalogus().voor_tabel(tabel.id)]
 
 
-def _basis(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode,
-           notities: list[str]) -> pd.DataFrame:
+def _basis(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode, notities: list[str]) -> pd.DataFrame:
     """Per row: region code, period and margin role, plus whether the row is usable."""
     kolom = zoek_kolom(ruw, tabel.regio.kolom, tabel.regio.titel)
     if kolom is None:
-        raise InvoerFout(_ontbrekende_kolom(ruw, tabel.regio.titel or tabel.regio.kolom),
-                         bestand=ruw.bestand)
+        raise InvoerFout(_ontbrekende_kolom(ruw, tabel.regio.titel or tabel.regio.kolom), bestand=ruw.bestand)
     if tabel.regio.op_naam:
         codes = ruw.data[kolom].astype("string").str.strip().map(naam_naar_code)
         bruikbaar = codes.notna()
         if (~bruikbaar).any():
-            notities.append(f"{int((~bruikbaar).sum())} rijen met regio's die geen gemeente, "
-                            "provincie, GGD-regio of landsdeel zijn overgeslagen")
+            notities.append(
+                f"{int((~bruikbaar).sum())} rijen met regio's die geen gemeente, "
+                "provincie, GGD-regio of landsdeel zijn overgeslagen"
+            )
     else:
         regiocodes = als_regiocodes(ruw, kolom)
         codes, bruikbaar = regiocodes.codes, regiocodes.bruikbaar
         if regiocodes.aggregaten:
-            notities.append(f"{regiocodes.aggregaten} rijen met regio-aggregaten "
-                            "(geen gemeente, wijk of buurt) overgeslagen")
+            notities.append(
+                f"{regiocodes.aggregaten} rijen met regio-aggregaten "
+                "(geen gemeente, wijk of buurt) overgeslagen"
+            )
     basis = pd.DataFrame({"regio": codes.astype(object), "bruikbaar": bruikbaar.to_numpy()})
     basis["periode"] = _perioden(ruw, tabel)
     basis["rol"] = _rollen(ruw, tabel)
@@ -94,10 +101,13 @@ def _rollen(ruw: RuweTabel, tabel: Tabel) -> pd.Series:
         return pd.Series("waarde", index=ruw.data.index, dtype=object)
     tekst = ruw.data[kolom].astype(str).str.strip().str.lower()
     rol = np.select(
-        [tekst.str.startswith("mog") | tekst.str.contains("ondergrens"),
-         tekst.str.startswith("mbg") | tekst.str.contains("bovengrens"),
-         tekst.str.startswith("mw") | tekst.str.startswith("waarde")],
-        ["onder", "boven", "waarde"], default="onbekend",
+        [
+            tekst.str.startswith("mog") | tekst.str.contains("ondergrens"),
+            tekst.str.startswith("mbg") | tekst.str.contains("bovengrens"),
+            tekst.str.startswith("mw") | tekst.str.startswith("waarde"),
+        ],
+        ["onder", "boven", "waarde"],
+        default="onbekend",
     )
     return pd.Series(rol, index=ruw.data.index, dtype=object)
 
@@ -112,8 +122,9 @@ def _filtermasker(ruw: RuweTabel, bron: Bronkolom) -> pd.Series | None:
     return masker
 
 
-def _indicator(ruw: RuweTabel, tabel: Tabel, basis: pd.DataFrame, ind_id: str, bron: Bronkolom,
-               notities: list[str]) -> pd.DataFrame | None:
+def _indicator(
+    ruw: RuweTabel, tabel: Tabel, basis: pd.DataFrame, ind_id: str, bron: Bronkolom, notities: list[str]
+) -> pd.DataFrame | None:
     kolom = zoek_kolom(ruw, bron.kolom, bron.titel)
     masker = _filtermasker(ruw, bron)
     if kolom is None or masker is None:
@@ -144,7 +155,8 @@ def _per_rol(deel: pd.DataFrame, ruw: RuweTabel, ind_id: str) -> pd.DataFrame:
         r = deel.loc[rij]
         raise InvoerFout(
             f"dubbele rij voor regio {r['regio']}, periode {r['periode']} bij indicator {ind_id}",
-            bestand=ruw.bestand, rij=ruw.rijnummer(int(rij)),
+            bestand=ruw.bestand,
+            rij=ruw.rijnummer(int(rij)),
         )
     breed = deel.set_index(sleutel)["v"].unstack("rol")
     for rol in ("waarde", "onder", "boven"):
@@ -159,7 +171,8 @@ def _per_rol(deel: pd.DataFrame, ruw: RuweTabel, ind_id: str) -> pd.DataFrame:
 def _registerrijen(ruw: RuweTabel, tabel: Tabel, basis: pd.DataFrame) -> pd.DataFrame:
     velden = tabel.registervelden
     rijen = basis.loc[basis["bruikbaar"] & (basis["rol"] == "waarde"), ["regio"]].rename(
-        columns={"regio": "code"})
+        columns={"regio": "code"}
+    )
     rijen["jaar"] = float(tabel.jaar)
     rijen["niveau"] = rijen["code"].map(niveau_van)
     rijen["bron"] = tabel.id
@@ -169,11 +182,12 @@ def _registerrijen(ruw: RuweTabel, tabel: Tabel, basis: pd.DataFrame) -> pd.Data
         rijen[veld] = als_getal(ruw, kolom)[rijen.index] if kolom else np.nan
     for veld in ("provincie", "ggd", "landsdeel", "corop", "indelingswijziging"):
         kolom = zoek_kolom(ruw, velden.get(veld), velden.get(f"{veld}_titel"))
-        rijen[veld] = (ruw.data.loc[rijen.index, kolom].astype(str).str.strip().replace(".", None)
-                       if kolom else None)
+        rijen[veld] = (
+            ruw.data.loc[rijen.index, kolom].astype(str).str.strip().replace(".", None) if kolom else None
+        )
     extra = _regio_groepen(ruw, tabel) if tabel.soort == "gebieden" else lege_regios()
-    return pd.concat([rijen[REGIO_KOLOMMEN], extra], ignore_index=True).drop_duplicates(
-        ["code", "jaar"])
+    samen = pd.concat([rijen[REGIO_KOLOMMEN], extra], ignore_index=True)
+    return samen.drop_duplicates(["code", "jaar"])
 
 
 def _namen(ruw: RuweTabel, tabel: Tabel, index: pd.Index) -> pd.Series:
@@ -186,7 +200,8 @@ def _namen(ruw: RuweTabel, tabel: Tabel, index: pd.Index) -> pd.Series:
     if dimensie is not None and namen.map(niveau_van).notna().all():
         titels = dict(zip(dimensie["Key"].str.strip(), dimensie["Title"].str.strip(), strict=True))
         namen = namen.map(titels)
-    return namen.astype(object)
+    uit: pd.Series = namen.astype(object)
+    return uit
 
 
 def _regio_groepen(ruw: RuweTabel, tabel: Tabel) -> pd.DataFrame:
@@ -196,8 +211,9 @@ def _regio_groepen(ruw: RuweTabel, tabel: Tabel) -> pd.DataFrame:
         code_k, naam_k = tabel.registervelden.get(veld), tabel.registervelden.get(f"{veld}naam")
         if not code_k or not naam_k or code_k not in ruw.data or naam_k not in ruw.data:
             continue
-        paren = pd.DataFrame({"code": ruw.data[code_k].str.strip(),
-                              "naam": ruw.data[naam_k].str.strip()}).drop_duplicates("code")
+        paren = pd.DataFrame(
+            {"code": ruw.data[code_k].str.strip(), "naam": ruw.data[naam_k].str.strip()}
+        ).drop_duplicates("code")
         paren = paren[paren["code"].map(niveau_van) == niveau]
         paren["niveau"] = niveau
         delen.append(paren)
