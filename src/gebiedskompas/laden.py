@@ -114,8 +114,7 @@ def lees_bestand(herkenning: Herkenning, register: Register) -> Inlezing:
     assert tabel is not None
     ruw = lees_ruwe_tabel(herkenning, tabel)
     jaar = tabel.jaar
-    kaart = register.naam_naar_code(jaar) if tabel.regio.op_naam else {}
-    return naar_inlezing(ruw, tabel, kaart.get)
+    return naar_inlezing(ruw, tabel, register.naamzoeker(jaar))
 
 
 def lees_ruwe_tabel(herkenning: Herkenning, tabel: Tabel) -> RuweTabel:

@@ -4,13 +4,14 @@ class, omgevingsadressendichtheid and population; plus gemeente changes between 
 Built from the register rows that KWB and "Gebieden in Nederland" tables put in the store.
 Herindelingen are derived from the data: gemeente codes that disappear between consecutive
 Gebieden tables, with successors from the address-weighted change matrices when loaded, or else
-from the new or changed gemeenten (KWB ``IndelingswijzigingGemeenteWijkBuurt``) of the same COROP
-area and provincie.
+estimated from the inhabitant counts of the same tables (``herindeling.py``).
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .codes import NEDERLAND, gemeente_van, niveau_van, ouder_van
+from .herindeling import onverklaarde_groei, wijs_toe
 
 STEDELIJKHEID_LABELS = {
     1: "zeer sterk stedelijk",
@@ -132,51 +134,83 @@ class Register:
         kaart["Nederland"] = NEDERLAND
         return kaart
 
+    def naamzoeker(self, jaar: int) -> Callable[[str], str | None]:
+        """Label -> code, also for abbreviated GGD names ("Veiligh. en Gez. Gelderland-Midden (GG)"
+        is "Veiligheids- en Gezondheidsregio Gelderland-Midden" in Gebieden in Nederland)."""
+        kaart = self.naam_naar_code(jaar)
+        ggd = {
+            _ggd_sleutel(naam[: -len(" (GG)")]): code
+            for naam, code in kaart.items()
+            if naam.endswith(" (GG)")
+        }
+
+        def zoek(label: str) -> str | None:
+            code = kaart.get(label)
+            if code is None and label.endswith(" (GG)"):
+                code = ggd.get(_ggd_sleutel(label[: -len(" (GG)")]))
+            return code
+
+        return zoek
+
     def herindelingen(self) -> list[Herindeling]:
         jaren = self.gemeentejaren()
         uit: list[Herindeling] = []
         for van, naar in itertools.pairwise(jaren):
-            if naar != van + 1:
-                continue
-            oud = self.gemeenten(van).set_index("code")
-            nieuw = self.gemeenten(naar).set_index("code")
-            verdwenen = sorted(set(oud.index) - set(nieuw.index))
-            for code in verdwenen:
-                uit.extend(self._opvolgers(code, van, naar, oud, nieuw))
+            if naar == van + 1:
+                uit.extend(self._herindelingen_tussen(van, naar))
         return uit
 
-    def _opvolgers(
-        self, code: str, van: int, naar: int, oud: pd.DataFrame, nieuw: pd.DataFrame
-    ) -> list[Herindeling]:
-        oude_naam = str(oud.at[code, "naam"])
-        via_adressen = self._opvolgers_uit_matrix(code, van, naar, set(oud.index), set(nieuw.index))
-        if via_adressen:
+    def _herindelingen_tussen(self, van: int, naar: int) -> list[Herindeling]:
+        oud = self.gemeenten(van).set_index("code")
+        nieuw = self.gemeenten(naar).set_index("code")
+        verdwenen = sorted(set(oud.index) - set(nieuw.index))
+        uit: list[Herindeling] = []
+        zonder_matrix = []
+        for code in verdwenen:
+            via_adressen = self._opvolgers_uit_matrix(code, van, naar, set(oud.index), set(nieuw.index))
             totaal = sum(via_adressen.values())
-            return [
+            uit.extend(
                 Herindeling(
                     naar,
                     code,
-                    oude_naam,
+                    str(oud.at[code, "naam"]),
                     c,
                     str(nieuw.at[c, "naam"]),
                     a / totaal,
                     "adressen (grenswijzigingsmatrix)",
                 )
                 for c, a in sorted(via_adressen.items())
-            ]
-        kandidaten = self._heuristische_opvolgers(code, oud, nieuw)
-        return [
-            Herindeling(
-                naar,
-                code,
-                oude_naam,
-                c,
-                str(nieuw.at[c, "naam"]),
-                1 / len(kandidaten),
-                "afgeleid uit Gebieden in Nederland (zelfde COROP-gebied)",
             )
-            for c in kandidaten
-        ]
+            if not via_adressen:
+                zonder_matrix.append(code)
+        return uit + self._geschatte_opvolgers(zonder_matrix, naar, oud, nieuw)
+
+    def _geschatte_opvolgers(
+        self, verdwenen: list[str], naar: int, oud: pd.DataFrame, nieuw: pd.DataFrame
+    ) -> list[Herindeling]:
+        uit: list[Herindeling] = []
+        blijvend = oud.index.intersection(nieuw.index)
+        groei = (nieuw.loc[blijvend, "inwoners"] / oud.loc[blijvend, "inwoners"] - 1).median()
+        for provincie in sorted({str(oud.at[c, "provincie"]) for c in verdwenen}):
+            hier = [c for c in verdwenen if str(oud.at[c, "provincie"]) == provincie]
+            na = nieuw[nieuw["provincie"] == provincie]["inwoners"].dropna()
+            voor = oud["inwoners"].dropna()
+            onverklaard = onverklaarde_groei(_als_getallen(voor), _als_getallen(na), float(groei))
+            nieuwe = set(na.index) - set(oud.index)
+            toewijzing = wijs_toe(_als_getallen(oud.loc[hier, "inwoners"]), onverklaard, nieuwe)
+            uit.extend(
+                Herindeling(
+                    naar,
+                    c,
+                    str(oud.at[c, "naam"]),
+                    d,
+                    str(nieuw.at[d, "naam"]),
+                    1.0,
+                    "geschat uit inwonertallen (Gebieden in Nederland)",
+                )
+                for c, d in sorted(toewijzing.items())
+            )
+        return uit
 
     def _opvolgers_uit_matrix(
         self, code: str, van: int, naar: int, oude_codes: set[str], nieuwe_codes: set[str]
@@ -193,19 +227,6 @@ class Register:
         rijen = deel[(deel[oud_as] == code) & deel[nieuw_as].isin(nieuwe_codes)]
         return {str(k): float(v) for k, v in rijen.groupby(nieuw_as)["adressen"].sum().items()}
 
-    @staticmethod
-    def _heuristische_opvolgers(code: str, oud: pd.DataFrame, nieuw: pd.DataFrame) -> list[str]:
-        gebied = oud.at[code, "corop"]
-        buren = nieuw[nieuw["corop"] == gebied] if gebied is not None else nieuw.iloc[0:0]
-        nieuwe = [c for c in buren.index if c not in oud.index]
-        if nieuwe:
-            return sorted(nieuwe)
-        gewijzigd = buren[buren["indelingswijziging"].fillna("").astype(str).str.strip().isin(["2", "3"])]
-        if len(gewijzigd):
-            return sorted(gewijzigd.index)
-        groei = (nieuw["inwoners"] - oud["inwoners"].reindex(nieuw.index)).reindex(buren.index)
-        return [str(groei.idxmax())] if groei.notna().any() else []
-
     def profiel(self, code: str) -> dict[str, Any]:
         rijen = self.jaren(code)
         laatste = rijen.iloc[-1] if len(rijen) else None
@@ -220,6 +241,14 @@ class Register:
             ],
             "per_jaar": [_jaarprofiel(r) for r in rijen.itertuples()],
         }
+
+
+def _ggd_sleutel(naam: str) -> str:
+    return re.split(r"GGD |Gez\. |Gezondheidsregio ", naam)[-1].strip().lower()
+
+
+def _als_getallen(reeks: pd.Series) -> dict[str, float]:
+    return {str(k): float(v) for k, v in zip(reeks.index, reeks.to_numpy(dtype="float64"), strict=True)}
 
 
 def _jaarprofiel(rij: Any) -> dict[str, Any]:
