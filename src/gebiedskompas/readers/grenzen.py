@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
-from shapely.ops import transform
 
 from ..codes import niveau_van, normaliseer
 from ..errors import InvoerFout
@@ -50,7 +51,7 @@ def lees_grenzen(pad: Path, document: dict[str, Any]) -> list[Grenzen]:
         code, jaar, naam = _kenmerken(feature.get("properties") or {}, pad, nummer)
         geometrie = shape(feature["geometry"])
         if naar_wgs84 is not None:
-            geometrie = transform(naar_wgs84, geometrie)
+            geometrie = shapely.transform(geometrie, naar_wgs84)
         niveau = niveau_van(code) or "onbekend"
         per_sleutel.setdefault((niveau, jaar), []).append(
             {"type": "Feature", "properties": {"code": code, "naam": naam}, "geometry": mapping(geometrie)}
@@ -79,7 +80,13 @@ def _transformatie(crs_naam: str | None, pad: Path) -> Any:
         bron = CRS.from_user_input(crs_naam)
     except Exception as e:  # pyproj raises CRSError
         raise InvoerFout(f"onbekend coördinatenstelsel '{crs_naam}'", bestand=pad) from e
-    return Transformer.from_crs(bron, CRS.from_epsg(4326), always_xy=True).transform
+    omzetter = Transformer.from_crs(bron, CRS.from_epsg(4326), always_xy=True)
+
+    def naar_wgs84(xy: np.ndarray) -> np.ndarray:
+        lon, lat = omzetter.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([lon, lat])
+
+    return naar_wgs84
 
 
 def _topojson_features(topo: dict[str, Any]) -> list[dict[str, Any]]:
