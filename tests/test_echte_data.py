@@ -120,6 +120,15 @@ def test_buurt_profile_has_parent_chain(echte_opslag: Opslag) -> None:
     resultaat = CliRunner().invoke(app, ["gebied", "BU09810001", "--json", "--opslag", str(echte_opslag.map)])
     profiel = json.loads(resultaat.stdout)
     assert [o["niveau"] for o in profiel["ouders"]] == ["wijk", "gemeente", "provincie", "land"]
+    assert {j["jaar"]: j["provincie"] for j in profiel["per_jaar"]} == {2020: "PV31", 2024: "PV31"}
+
+
+def test_two_files_of_one_table_complement_each_other(echte_opslag: Opslag) -> None:
+    """KWB 2024 urbanity comes from 85984NED.csv, population of all areas from the web export."""
+    resultaat = CliRunner().invoke(app, ["gebied", "BU09171001", "--json", "--opslag", str(echte_opslag.map)])
+    jaren = {j["jaar"]: j for j in json.loads(resultaat.stdout)["per_jaar"]}
+    assert jaren[2024]["stedelijkheid"] == 4
+    assert jaren[2024]["inwoners"] == 495
 
 
 def test_skipped_files_have_reasons(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -55,8 +56,20 @@ def _voer_uit(actie: Callable[[], T]) -> T:
         raise typer.Exit(code=1) from e
 
 
+def _zonder_nan(inhoud: Any) -> Any:
+    """JSON has no NaN: missing numbers are written as null."""
+    if isinstance(inhoud, float) and math.isnan(inhoud):
+        return None
+    if isinstance(inhoud, dict):
+        return {k: _zonder_nan(v) for k, v in inhoud.items()}
+    if isinstance(inhoud, list | tuple):
+        return [_zonder_nan(v) for v in inhoud]
+    return inhoud
+
+
 def _toon_json(inhoud: Any) -> None:
-    sys.stdout.write(json.dumps(inhoud, ensure_ascii=False, indent=2, default=str) + "\n")
+    tekst = json.dumps(_zonder_nan(inhoud), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    sys.stdout.write(tekst + "\n")
 
 
 @app.callback(invoke_without_command=True)

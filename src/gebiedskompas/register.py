@@ -57,7 +57,8 @@ class Register:
         from .bronnen import bronregister
 
         soort = {t.id: t.soort for t in bronregister().tabel}
-        rang = self._ruw["bron"].map(lambda b: _PRIORITEIT.get(soort.get(b, ""), 9))
+        # ``bron`` is "<table id>:<file name>"; two files of one table complement each other.
+        rang = self._ruw["bron"].map(lambda b: _PRIORITEIT.get(soort.get(str(b).split(":")[0], ""), 9))
         geordend = self._ruw.assign(_rang=rang).sort_values(["code", "jaar", "_rang"])
         samengevoegd = (
             geordend.drop(columns=["_rang", "bron"])
@@ -197,6 +198,7 @@ class Register:
             voor = oud["inwoners"].dropna()
             onverklaard = onverklaarde_groei(_als_getallen(voor), _als_getallen(na), float(groei))
             nieuwe = set(na.index) - set(oud.index)
+            onverklaard = _alleen_gewijzigd(onverklaard, nieuw, nieuwe)
             toewijzing = wijs_toe(_als_getallen(oud.loc[hier, "inwoners"]), onverklaard, nieuwe)
             uit.extend(
                 Herindeling(
@@ -227,6 +229,12 @@ class Register:
         rijen = deel[(deel[oud_as] == code) & deel[nieuw_as].isin(nieuwe_codes)]
         return {str(k): float(v) for k, v in rijen.groupby(nieuw_as)["adressen"].sum().items()}
 
+    def _provincie_van(self, code: str, jaar: int) -> str | None:
+        gemeente = gemeente_van(code)
+        if gemeente is None:
+            return None
+        return self.provincie(gemeente, jaar)
+
     def profiel(self, code: str) -> dict[str, Any]:
         rijen = self.jaren(code)
         laatste = rijen.iloc[-1] if len(rijen) else None
@@ -239,8 +247,19 @@ class Register:
             "ouders": [
                 {"code": c, "naam": self.naam(c), "niveau": niveau_van(c)} for c in self.ouders(code, jaar)
             ],
-            "per_jaar": [_jaarprofiel(r) for r in rijen.itertuples()],
+            "per_jaar": [
+                {**profiel, "provincie": self._provincie_van(code, profiel["jaar"])}
+                for profiel in (_jaarprofiel(r) for r in rijen.itertuples())
+            ],
         }
+
+
+def _alleen_gewijzigd(groei: dict[str, float], nieuw: pd.DataFrame, nieuwe: set[str]) -> dict[str, float]:
+    """Where a KWB table of the to-year says which gemeenten kept their boundaries
+    (IndelingswijzigingGemeenteWijkBuurt = 1), those are no successors."""
+    vlag = nieuw["indelingswijziging"].dropna().astype(str).str.strip()
+    ongewijzigd = set(vlag[vlag == "1"].index) - nieuwe
+    return {c: g for c, g in groei.items() if c not in ongewijzigd}
 
 
 def _ggd_sleutel(naam: str) -> str:
@@ -260,5 +279,4 @@ def _jaarprofiel(rij: Any) -> dict[str, Any]:
         "stedelijkheid_label": STEDELIJKHEID_LABELS.get(klasse) if klasse else None,
         "omgevingsadressendichtheid": None if pd.isna(rij.oad) else float(rij.oad),
         "inwoners": None if pd.isna(rij.inwoners) else int(rij.inwoners),
-        "provincie": rij.provincie,
     }

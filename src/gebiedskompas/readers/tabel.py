@@ -175,7 +175,7 @@ def _registerrijen(ruw: RuweTabel, tabel: Tabel, basis: pd.DataFrame) -> pd.Data
     )
     rijen["jaar"] = float(tabel.jaar)
     rijen["niveau"] = rijen["code"].map(niveau_van)
-    rijen["bron"] = tabel.id
+    rijen["bron"] = f"{tabel.id}:{ruw.bestand.name}"
     rijen["naam"] = _namen(ruw, tabel, rijen.index)
     for veld in ("stedelijkheid", "oad", "inwoners"):
         kolom = zoek_kolom(ruw, velden.get(veld), velden.get(f"{veld}_titel"))
@@ -221,5 +221,5 @@ def _regio_groepen(ruw: RuweTabel, tabel: Tabel) -> pd.DataFrame:
         return lege_regios()
     groepen = pd.concat(delen, ignore_index=True)
     groepen["jaar"] = float(tabel.jaar)
-    groepen["bron"] = tabel.id
+    groepen["bron"] = f"{tabel.id}:{ruw.bestand.name}"
     return groepen.reindex(columns=REGIO_KOLOMMEN)
