@@ -37,6 +37,7 @@ OpslagOptie = Annotated[
     Path | None,
     typer.Option(
         "--opslag",
+        metavar="MAP",
         help=f"Map van de indicatorenopslag (standaard: ${OMGEVINGSVARIABELE} of ./opslag).",
         show_default=False,
     ),
@@ -89,6 +90,7 @@ def laad_commando(
             help="Bestanden of mappen met officiële downloads (CSV, Excel, Parquet, JSON, GeoJSON, "
             "TopoJSON, .rda).",
             show_default=False,
+            metavar="PAD",
         ),
     ] = None,
     cbs: Annotated[
@@ -97,6 +99,7 @@ def laad_commando(
             "--cbs",
             help="Haal deze tabel online op bij het CBS (herhaalbaar), bijvoorbeeld 84799NED.",
             show_default=False,
+            metavar="TABELID",
         ),
     ] = None,
     standaard: Annotated[
@@ -113,6 +116,7 @@ def laad_commando(
             "--catalogus",
             help="Catalogus voor --cbs: CBS of RIVM (standaard: volgens het bronregister).",
             show_default=False,
+            metavar="CBS|RIVM",
         ),
     ] = None,
     cache: Annotated[
@@ -121,6 +125,7 @@ def laad_commando(
             "--cache",
             help="Map voor de cache van online opgehaalde tabellen (standaard: <opslag>/cache).",
             show_default=False,
+            metavar="MAP",
         ),
     ] = None,
     opslag_map: OpslagOptie = None,
