@@ -1,0 +1,1 @@
+"""Need analysis: themed composite indicators benchmarked per urbanity class (pure core)."""

@@ -1,0 +1,48 @@
+"""Step 6, aggregate: indicators -> theme scores -> composite.
+
+- ``rekenkundig`` (COINr a_amean): weighted arithmetic mean;
+- ``meetkundig`` (COINr a_gmean): weighted geometric mean, which needs positive values, so the
+  normalised values are first rescaled to [1, 100] by min-max over all areas (COINr's advice).
+Missing values: weights are renormalised over the indicators an area has; a theme score needs at
+least ``min_dekking`` of the theme's weight, and the composite needs every theme.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .methode import Aggregatie
+
+
+def herschaal(v: np.ndarray, bench: np.ndarray, lo: float = 1.0, hi: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
+    """Min-max rescale each column of v (and the benchmark rows) to [lo, hi] using v's range."""
+    with np.errstate(invalid="ignore"):
+        vmin = np.nanmin(np.vstack([v, bench]), axis=0)
+        vmax = np.nanmax(np.vstack([v, bench]), axis=0)
+    span = np.where(vmax > vmin, vmax - vmin, 1.0)
+
+    def schaal(a: np.ndarray) -> np.ndarray:
+        return lo + (a - vmin) / span * (hi - lo)
+
+    return schaal(v), schaal(bench)
+
+
+def themascores(v: np.ndarray, wmat: np.ndarray, min_dekking: float, methode: Aggregatie) -> np.ndarray:
+    """(areas, T) theme scores from need-oriented values v (areas, k) and weights wmat (k, T)."""
+    aanwezig = ~np.isnan(v)
+    gevuld = np.where(aanwezig, np.log(v) if methode == "meetkundig" else v, 0.0)
+    gewicht = aanwezig.astype(float) @ wmat
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gemiddeld = (gevuld @ wmat) / gewicht
+    gemiddeld = np.exp(gemiddeld) if methode == "meetkundig" else gemiddeld
+    return np.where(gewicht >= min_dekking - 1e-12, gemiddeld, np.nan)
+
+
+def samengesteld(scores: np.ndarray, themagewicht: np.ndarray, methode: Aggregatie) -> np.ndarray:
+    """Composite (areas,) from theme scores; NaN when any theme is missing."""
+    if methode == "meetkundig":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result: np.ndarray = np.exp(np.log(scores) @ themagewicht)
+        return result
+    out: np.ndarray = scores @ themagewicht
+    return out

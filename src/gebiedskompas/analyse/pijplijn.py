@@ -1,0 +1,225 @@
+"""The whole analysis: select → impute → treat → normalise → weight → aggregate → classify →
+rank → explain, plus coherence and (optionally) robustness. Every step records its parameters."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..catalogus import catalogus
+from ..opslag import Toestand
+from . import classificeer as cl
+from .aggregeer import herschaal, samengesteld, themascores
+from .behandel import behandel
+from .benchmark import Groepen, maak_groepen
+from .imputeer import imputeer
+from .methode import Methode
+from .normaliseer import normaliseer
+from .rangschik import rangen
+from .robuustheid import bereid_voor, monte_carlo, sobol_gevoeligheid
+from .samenhang import samenhang
+from .selecteer import Gegevens, selecteer
+from .verklaar import bijdragen, grootste
+from .weeg import gewichten
+
+
+@dataclass
+class Kern:
+    """The numerical result for all areas (benchmark population), before tables are made."""
+
+    gegevens: Gegevens
+    groepen: Groepen
+    richting: np.ndarray
+    x: np.ndarray
+    geimputeerd: np.ndarray
+    v: np.ndarray
+    bench_v: np.ndarray
+    scores: np.ndarray
+    bench_scores: np.ndarray
+    composiet: np.ndarray
+    bench_composiet: np.ndarray
+    oordeel: np.ndarray
+    signif: np.ndarray
+    referentie: np.ndarray
+    rang: np.ndarray
+    stappen: list[dict[str, Any]] = field(default_factory=list)
+
+
+def richtingen(methode: Methode) -> np.ndarray:
+    cat = catalogus()
+    uit = []
+    for thema in methode.thema:
+        for keuze in thema.indicator:
+            richting = keuze.richting or cat.get(keuze.id).richting  # type: ignore[union-attr]
+            uit.append(1.0 if richting == "hoger_is_slechter" else -1.0)
+    return np.array(uit)
+
+
+def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
+    """Steps 2-8 on a selected data set (pure numpy; this is what the benchmark times)."""
+    stappen: list[dict[str, Any]] = []
+    groepen = maak_groepen(gegevens, methode.benchmark)
+    stappen.append({"stap": "benchmark", "soort": methode.benchmark.soort, "groepen": groepen.labels,
+                    "leden": [int(m.sum()) for m in groepen.leden]})
+    richting = richtingen(methode)
+    x, geimputeerd = imputeer(gegevens.x, groepen, methode.imputatie)
+    stappen.append({"stap": "imputeren", "methode": methode.imputatie, "aantal": int(geimputeerd.sum())})
+    x, behandeling = behandel(x, gegevens.indicatoren, methode.uitschieters)
+    stappen.append({"stap": "uitschieters", **methode.uitschieters.model_dump(),
+                    "per_indicator": [vars(b) for b in behandeling if b.gewinsoriseerd or b.nog_scheef]})
+    v, bench_v = normaliseer(x, groepen, richting, methode.normalisatie)
+    stappen.append({"stap": "normaliseren", "methode": methode.normalisatie})
+    w = gewichten(methode)
+    stappen.append({"stap": "wegen", "indicator": w.indicator.tolist(), "thema": w.thema.tolist()})
+    agg_v, agg_bench = herschaal(v, bench_v) if methode.aggregatie == "meetkundig" else (v, bench_v)
+    scores = themascores(agg_v, w.matrix(), methode.scope.min_dekking, methode.aggregatie)
+    bench_scores = themascores(agg_bench, w.matrix(), 0.0, methode.aggregatie)
+    composiet = samengesteld(scores, w.thema, methode.aggregatie)
+    bench_composiet = samengesteld(bench_scores, w.thema, methode.aggregatie)
+    stappen.append({"stap": "aggregeren", "methode": methode.aggregatie, "min_dekking": methode.scope.min_dekking})
+    referentie = groepen.per_gebied(groepen.statistiek(x, np.nanmean))
+    signif = cl.significant_slechter(gegevens.onder, gegevens.boven, referentie, richting)
+    oordeel = cl.oordeel_per_thema(scores, groepen.per_gebied(bench_scores), methode.classificatie.drempel,
+                                   signif, w.thema_van)
+    stappen.append({"stap": "classificeren", "drempel": methode.classificatie.drempel})
+    rang = np.full(gegevens.n, np.nan)
+    rang[gegevens.in_scope] = rangen(composiet[gegevens.in_scope])
+    stappen.append({"stap": "rangschikken", "binnen": "scope", "gebieden": int(gegevens.in_scope.sum())})
+    return Kern(gegevens, groepen, richting, x, geimputeerd, v, bench_v, scores, bench_scores, composiet,
+                bench_composiet, oordeel, signif, referentie, rang, stappen)
+
+
+@dataclass
+class Resultaat:
+    methode: Methode
+    gebieden: pd.DataFrame
+    indicatoren: pd.DataFrame
+    themas: pd.DataFrame
+    samenhang: dict[str, Any]
+    sobol: list[dict[str, Any]]
+    uitgesloten: pd.DataFrame
+    runrecord: dict[str, Any]
+
+
+def analyseer(methode: Methode, toestand: Toestand, *, robuustheid: int = 0, seed: int = 20231) -> Resultaat:
+    gegevens = selecteer(methode, toestand)
+    kern = bereken(methode, gegevens)
+    s = gegevens.in_scope
+    w = gewichten(methode)
+    uitleg = _uitleg(kern, methode, w.matrix(), w.thema)
+    gebieden = _gebiedstabel(kern, methode, uitleg)
+    sobol_uitkomst: list[dict[str, Any]] = []
+    if robuustheid > 0:
+        prep = bereid_voor(kern.x, kern.groepen, kern.richting, s, methode, w)
+        onz = monte_carlo(prep, methode, robuustheid, seed)
+        gebieden["mediane_rang"] = onz.mediaan
+        gebieden["rang_p05"] = onz.p05
+        gebieden["rang_p95"] = onz.p95
+        gebieden["kans_op_selectie"] = onz.kans_top
+        sobol_uitkomst = sobol_gevoeligheid(prep, methode, kern.rang[s], robuustheid, seed)
+        kern.stappen.append({"stap": "robuustheid", "replicaties": robuustheid, "seed": seed,
+                             **methode.robuustheid.model_dump()})
+    themas = [t.id for t in methode.thema]
+    coherentie = samenhang(kern.v[s], kern.scores[s], gegevens.indicatoren, w.thema_van, themas)
+    return Resultaat(
+        methode=methode,
+        gebieden=gebieden.sort_values(["rang", "code"], na_position="last", ignore_index=True),
+        indicatoren=_indicatortabel(kern, methode),
+        themas=_thematabel(kern, methode),
+        samenhang=coherentie,
+        sobol=sobol_uitkomst,
+        uitgesloten=pd.DataFrame(gegevens.uitgesloten, columns=["code", "naam", "reden"]),
+        runrecord=_runrecord(methode, toestand, gegevens, kern, seed),
+    )
+
+
+def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.ndarray) -> list[str]:
+    cat = catalogus()
+    s = kern.gegevens.in_scope
+    bench_v = kern.groepen.per_gebied(kern.bench_v)
+    bijdrage = bijdragen(kern.v, bench_v, wmat, themagewicht)
+    teksten = []
+    for i, top in zip(np.flatnonzero(s), grootste(bijdrage[s]), strict=True):
+        delen = []
+        for j in top:
+            ind = cat.get(kern.gegevens.indicatoren[j])
+            label = ind.label if ind else kern.gegevens.indicatoren[j]
+            delen.append(f"{label}: {kern.gegevens.x[i, j]:.1f} tegen {kern.referentie[i, j]:.1f}")
+        teksten.append("; ".join(delen))
+    return teksten
+
+
+def _gebiedstabel(kern: Kern, methode: Methode, uitleg: list[str]) -> pd.DataFrame:
+    g = kern.gegevens
+    s = g.in_scope
+    frame = pd.DataFrame({
+        "code": g.codes[s], "naam": g.namen[s], "gemeente": g.gemeenten[s], "provincie": g.provincies[s],
+        "stedelijkheid": g.stedelijkheid[s], "inwoners": g.inwoners[s],
+        "benchmark": np.array(kern.groepen.labels, dtype=object)[kern.groepen.index[s]],
+        "composiet": kern.composiet[s], "benchmark_composiet": kern.bench_composiet[kern.groepen.index[s]],
+        "rang": kern.rang[s], "groep": cl.groep(kern.oordeel[s]),
+        "ontbrekend": np.isnan(g.x[s]).sum(axis=1), "geimputeerd": kern.geimputeerd[s].sum(axis=1),
+        "uitleg": uitleg,
+    })
+    for t, thema in enumerate(methode.thema):
+        frame[f"thema_{thema.id}"] = kern.scores[s, t]
+    return frame
+
+
+def _indicatortabel(kern: Kern, methode: Methode) -> pd.DataFrame:
+    g = kern.gegevens
+    s = np.flatnonzero(g.in_scope)
+    k = len(g.indicatoren)
+    rij = np.repeat(s, k)
+    kol = np.tile(np.arange(k), len(s))
+    thema_van = gewichten(methode).thema_van
+    bench_v = kern.groepen.per_gebied(kern.bench_v)
+    return pd.DataFrame({
+        "code": g.codes[rij], "indicator": np.array(g.indicatoren, dtype=object)[kol],
+        "thema": np.array([t.id for t in methode.thema], dtype=object)[thema_van[kol]],
+        "waarde": g.x[rij, kol], "onder": g.onder[rij, kol], "boven": g.boven[rij, kol],
+        "behandeld": kern.x[rij, kol], "benchmark": kern.referentie[rij, kol],
+        "genormaliseerd": kern.v[rij, kol], "benchmark_genormaliseerd": bench_v[rij, kol],
+        "significant": kern.signif[rij, kol], "geimputeerd": kern.geimputeerd[rij, kol],
+    })
+
+
+def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
+    g = kern.gegevens
+    s = np.flatnonzero(g.in_scope)
+    t_aantal = len(methode.thema)
+    rij = np.repeat(s, t_aantal)
+    kol = np.tile(np.arange(t_aantal), len(s))
+    bench = kern.groepen.per_gebied(kern.bench_scores)
+    oordeel = kern.oordeel[rij, kol]
+    return pd.DataFrame({
+        "code": g.codes[rij], "thema": np.array([t.id for t in methode.thema], dtype=object)[kol],
+        "score": kern.scores[rij, kol], "benchmark": bench[rij, kol],
+        "verschil": kern.scores[rij, kol] - bench[rij, kol],
+        "oordeel": np.select([oordeel == 1, oordeel == -1, oordeel == 0], ["slechter", "beter", "niet anders"],
+                             default="onbekend"),
+    })
+
+
+def _runrecord(methode: Methode, toestand: Toestand, gegevens: Gegevens, kern: Kern, seed: int) -> dict[str, Any]:
+    gebruikte = set(gegevens.tabellen)
+    herkomst = [
+        {k: lading.get(k) for k in ("tabel", "titel", "versie", "bestand", "sha256", "licentie", "bronvermelding")}
+        for lading in toestand.ladingen if lading["tabel"] in gebruikte
+    ]
+    return {
+        "software": {"gebiedskompas": __version__, "python": platform.python_version(),
+                     "numpy": np.__version__, "pandas": pd.__version__},
+        "tijdstip": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seed": seed,
+        "methode": methode.model_dump(),
+        "gegevens": herkomst,
+        "stappen": kern.stappen,
+        "uitgesloten": len(gegevens.uitgesloten),
+    }

@@ -1,0 +1,167 @@
+"""Step 1, select: the areas (benchmark population and scope) and the indicator matrix.
+
+The benchmark population is every area of the method's level and period in the Netherlands that
+passes the minimum population and data coverage; the scope is the subset the method asks for.
+Excluded areas are kept with their reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..catalogus import catalogus
+from ..codes import gemeente_van, normaliseer
+from ..errors import InvoerFout
+from ..opslag import Toestand
+from ..register import Register
+from .methode import Methode
+
+_PREFIX = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}
+
+
+@dataclass
+class Gegevens:
+    codes: np.ndarray
+    namen: np.ndarray
+    gemeenten: np.ndarray
+    provincies: np.ndarray
+    stedelijkheid: np.ndarray  # float, NaN where unknown
+    inwoners: np.ndarray
+    in_scope: np.ndarray  # bool
+    indicatoren: list[str]
+    x: np.ndarray  # (areas, indicators) raw values, NaN = missing
+    onder: np.ndarray
+    boven: np.ndarray
+    uitgesloten: list[dict[str, str]] = field(default_factory=list)
+    tabellen: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+
+def selecteer(methode: Methode, toestand: Toestand) -> Gegevens:
+    scope = methode.scope
+    controleer_indicatoren(methode)
+    w = toestand.waarnemingen
+    w = w[(w["periode"] == scope.periode) & w["indicator"].isin(methode.indicator_ids())]
+    w = w[w["regio"].str.startswith(_PREFIX[scope.niveau])]
+    _controleer_beschikbaar(methode, w)
+    register = Register(toestand.regios, toestand.grenswijzigingen)
+    breed = {k: w.pivot(index="regio", columns="indicator", values=k) for k in ("waarde", "onder", "boven")}
+    codes = breed["waarde"].index.to_numpy(dtype=object)
+    ids = methode.indicator_ids()
+    matrices = {k: v.reindex(index=codes, columns=ids).to_numpy(dtype="float64") for k, v in breed.items()}
+    jaar = int(scope.periode[:4])
+    kenmerken = _kenmerken(codes, jaar, register)
+    gegevens = Gegevens(
+        codes=codes, namen=kenmerken["naam"], gemeenten=kenmerken["gemeente"],
+        provincies=kenmerken["provincie"], stedelijkheid=kenmerken["stedelijkheid"],
+        inwoners=kenmerken["inwoners"], in_scope=np.zeros(len(codes), dtype=bool), indicatoren=ids,
+        x=matrices["waarde"], onder=matrices["onder"], boven=matrices["boven"],
+        tabellen=sorted(set(w["bron"])),
+    )
+    return _filter(gegevens, methode, register)
+
+
+def controleer_indicatoren(methode: Methode) -> None:
+    cat = catalogus()
+    alle = [i.id for i in cat.indicator]
+    for t_nr, thema in enumerate(methode.thema, start=1):
+        for i_nr, keuze in enumerate(thema.indicator, start=1):
+            ind = cat.get(keuze.id)
+            sleutel = f"thema[{t_nr}].indicator[{i_nr}].id"
+            if ind is None:
+                lijkt = difflib.get_close_matches(keuze.id, alle, n=3)
+                tip = f"; bedoelde u {', '.join(lijkt)}?" if lijkt else ""
+                raise InvoerFout(f"sleutel '{sleutel}': onbekende indicator '{keuze.id}'{tip} "
+                                 "(zie 'gebiedskompas indicatoren')")
+            if ind.richting == "neutraal" and keuze.richting is None:
+                raise InvoerFout(f"sleutel 'thema[{t_nr}].indicator[{i_nr}].richting' ontbreekt: "
+                                 f"'{keuze.id}' heeft geen vaste richting; kies hoger_is_beter of "
+                                 "hoger_is_slechter en geef een reden")
+
+
+def _controleer_beschikbaar(methode: Methode, w: pd.DataFrame) -> None:
+    scope = methode.scope
+    if w.empty:
+        raise InvoerFout(f"sleutel 'scope.niveau': de opslag heeft geen waarden op niveau {scope.niveau} "
+                         f"in periode {scope.periode} voor de indicatoren van deze methode; laad eerst de "
+                         "tabellen of kies een ander niveau of een andere periode")
+    aanwezig = set(w["indicator"])
+    for t_nr, thema in enumerate(methode.thema, start=1):
+        for i_nr, keuze in enumerate(thema.indicator, start=1):
+            if keuze.id not in aanwezig:
+                raise InvoerFout(f"sleutel 'thema[{t_nr}].indicator[{i_nr}].id': '{keuze.id}' heeft geen "
+                                 f"waarden op niveau {scope.niveau} in periode {scope.periode} in de opslag")
+
+
+def _kenmerken(codes: np.ndarray, jaar: int, register: Register) -> dict[str, np.ndarray]:
+    """Name, gemeente, provincie, urbanity and population from the register, nearest year first."""
+    reg = register.tabel
+    reg = reg[reg["code"].isin(codes)]
+    dichtst = (
+        reg.assign(afstand=(reg["jaar"] - jaar).abs())
+        .sort_values(["code", "afstand", "jaar"])
+        .drop_duplicates("code")
+        .set_index("code")
+        .reindex(codes)
+    )
+    gemeenten = np.array([gemeente_van(str(c)) for c in codes], dtype=object)
+    provincie_per_gemeente = {g: register.provincie(g, jaar) for g in set(gemeenten) if g}
+    naam = dichtst["naam"].to_numpy(dtype=object)
+    return {
+        "naam": np.where(pd.isna(naam), codes, naam),
+        "gemeente": gemeenten,
+        "provincie": np.array([provincie_per_gemeente.get(g) for g in gemeenten], dtype=object),
+        "stedelijkheid": dichtst["stedelijkheid"].to_numpy(dtype="float64"),
+        "inwoners": dichtst["inwoners"].to_numpy(dtype="float64"),
+    }
+
+
+def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
+    scope = methode.scope
+    provincies = {_provinciecode(p, register) for p in scope.provincies}
+    gemeenten = {normaliseer(c) for c in scope.gemeenten}
+    in_gebied = np.ones(g.n, dtype=bool)
+    if provincies or gemeenten:
+        in_gebied = np.isin(g.provincies, list(provincies)) | np.isin(g.gemeenten, list(gemeenten))
+    klasse_ok = np.isin(g.stedelijkheid, scope.stedelijkheid)
+    te_klein = np.nan_to_num(g.inwoners, nan=0.0) < scope.min_inwoners
+    dekking = np.mean(~np.isnan(g.x), axis=1)
+    te_weinig = dekking < scope.min_dekking
+    houd = ~te_klein & ~te_weinig & ~np.isnan(g.stedelijkheid)
+    redenen = np.select(
+        [np.isnan(g.stedelijkheid), te_klein, te_weinig],
+        ["stedelijkheid onbekend", f"minder dan {scope.min_inwoners} inwoners",
+         f"minder dan {scope.min_dekking:.0%} van de indicatoren beschikbaar"], default="")
+    for i in np.flatnonzero(in_gebied & klasse_ok & ~houd):
+        g.uitgesloten.append({"code": str(g.codes[i]), "naam": str(g.namen[i]), "reden": str(redenen[i])})
+    in_scope = in_gebied & klasse_ok & houd
+    if not in_scope.any():
+        raise InvoerFout(f"sleutel 'scope': geen enkel gebied voldoet (niveau {scope.niveau}, periode "
+                         f"{scope.periode}, provincies {sorted(provincies) or 'alle'}, stedelijkheid "
+                         f"{scope.stedelijkheid}, minimaal {scope.min_inwoners} inwoners)")
+    keep = houd
+    return Gegevens(
+        codes=g.codes[keep], namen=g.namen[keep], gemeenten=g.gemeenten[keep],
+        provincies=g.provincies[keep], stedelijkheid=g.stedelijkheid[keep], inwoners=g.inwoners[keep],
+        in_scope=in_scope[keep], indicatoren=g.indicatoren, x=g.x[keep], onder=g.onder[keep],
+        boven=g.boven[keep], uitgesloten=g.uitgesloten, tabellen=g.tabellen,
+    )
+
+
+def _provinciecode(p: str, register: Register) -> str:
+    code = normaliseer(p)
+    if code.startswith("PV"):
+        return code
+    kaart = register.naam_naar_code(9999)
+    gevonden = kaart.get(f"{p} (PV)")
+    if gevonden is None:
+        raise InvoerFout(f"sleutel 'scope.provincies': onbekende provincie '{p}' (gebruik een code als PV31 "
+                         "of de naam, bijvoorbeeld Limburg)")
+    return gevonden
