@@ -283,3 +283,147 @@ def _fmt(x: float | int | None) -> str:
         return "-"
     tekst = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
     return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+methode_app = typer.Typer(
+    help="Meegeleverde analysemethoden bekijken om van te kopiëren.", no_args_is_help=True
+)
+app.add_typer(methode_app, name="methode")
+
+
+@methode_app.command("lijst")
+def methode_lijst() -> None:
+    """Toon de meegeleverde methoden."""
+    from .analyse.methode import gebundelde_methoden, lees_methode
+
+    for naam in gebundelde_methoden():
+        console.print(f"{naam}: {lees_methode(naam).titel}")
+
+
+@methode_app.command("toon")
+def methode_toon(
+    naam: Annotated[str, typer.Argument(help="Naam van een meegeleverde methode, bijvoorbeeld dorpen.")],
+) -> None:
+    """Druk een meegeleverde methode af (TOML), als begin van een eigen methode."""
+    from .analyse.methode import methode_tekst
+
+    tekst, _ = _voer_uit(lambda: methode_tekst(naam))
+    sys.stdout.write(tekst)
+
+
+@app.command("analyseer")
+def analyseer_commando(
+    methode_naam: Annotated[
+        str,
+        typer.Argument(
+            metavar="METHODE",
+            help="Meegeleverde methode (dorpen, wijken), pad naar een TOML-bestand, of een "
+            "runrecord.json om een eerdere analyse exact te herhalen.",
+        ),
+    ],
+    jaar: Annotated[
+        int | None,
+        typer.Option("--jaar", help="Periode (jaar) in plaats van die uit de methode.", show_default=False),
+    ] = None,
+    niveau: Annotated[
+        str | None,
+        typer.Option(
+            "--niveau",
+            metavar="gemeente|wijk|buurt",
+            help="Niveau in plaats van dat uit de methode.",
+            show_default=False,
+        ),
+    ] = None,
+    robuustheid: Annotated[
+        int, typer.Option("--robuustheid", metavar="N", help="Aantal Monte-Carlo-replicaties (0 = geen).")
+    ] = 0,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Startwaarde van de toevalsgenerator.", show_default=False)
+    ] = None,
+    naast: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--naast",
+            metavar="METHODE",
+            help="Andere methode(n) met een eigen stedelijkheidsscope: "
+            "rapporteer gebieden 'tussen wal en schip'.",
+            show_default=False,
+        ),
+    ] = None,
+    uit: Annotated[
+        Path | None,
+        typer.Option(
+            "--uit",
+            metavar="MAP",
+            help="Map voor de uitvoer (standaard: uitvoer/<methode>-<periode>).",
+            show_default=False,
+        ),
+    ] = None,
+    als_json: JsonOptie = False,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Voer een behoefteanalyse uit: thema's, samengestelde score, benchmark per stedelijkheid, groepen,
+    rangorde en (optioneel) robuustheid. Schrijft Parquet, Excel en JSON."""
+    from .analyse import uitvoer
+    from .analyse.herhaal import laad_methode
+
+    methode, vaste_seed = _voer_uit(lambda: laad_methode(methode_naam, jaar=jaar, niveau=niveau))
+    toestand = _voer_uit(lambda: _opslag(opslag_map).lees())
+    gebruikte_seed = seed if seed is not None else (vaste_seed if vaste_seed is not None else 20231)
+
+    def voer_uit() -> tuple[Any, Any]:
+        from .analyse.methode import lees_methode
+        from .analyse.pijplijn import analyseer
+        from .analyse.walenschip import tussen_wal_en_schip
+
+        with console.status("analyseren…"):
+            resultaat = analyseer(methode, toestand, robuustheid=robuustheid, seed=gebruikte_seed)
+            wal = (
+                tussen_wal_en_schip([methode, *(lees_methode(n) for n in naast)], toestand) if naast else None
+            )
+        return resultaat, wal
+
+    resultaat, wal = _voer_uit(voer_uit)
+    map = uit or Path("uitvoer") / f"{methode.naam}-{methode.scope.periode}-{methode.scope.niveau}"
+    paden = uitvoer.schrijf(resultaat, map, wal)
+    if als_json:
+        _toon_json({**uitvoer.als_json(resultaat, wal), "bestanden": [str(p) for p in paden]})
+        return
+    _toon_analyse(resultaat, wal, paden)
+
+
+def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
+    m = resultaat.methode
+    tabel = Table(title=f"{m.titel} — {m.scope.niveau}, {m.scope.periode}", title_justify="left")
+    for kolom in (
+        "rang",
+        "code",
+        "naam",
+        "stedelijkheid",
+        "score",
+        "groep",
+        "rang 5–95%",
+        "kans op selectie",
+    ):
+        tabel.add_column(kolom)
+    heeft_mc = "rang_p05" in resultaat.gebieden
+    for r in resultaat.gebieden.head(15).itertuples():
+        interval = f"{r.rang_p05:.0f}–{r.rang_p95:.0f}" if heeft_mc else "-"
+        kans = f"{r.kans_op_selectie:.0%}" if heeft_mc else "-"
+        tabel.add_row(
+            _fmt(r.rang),
+            r.code,
+            str(r.naam),
+            _fmt(r.stedelijkheid),
+            f"{r.composiet:.2f}",
+            str(r.groep),
+            interval,
+            kans,
+        )
+    console.print(tabel)
+    telling = resultaat.gebieden["groep"].value_counts()
+    console.print("Groepen: " + "; ".join(f"{g}: {n}" for g, n in telling.items()))
+    if wal is not None:
+        namen = ", ".join(f"{r.naam} ({r.code})" for r in wal.gebieden.itertuples()) or "geen"
+        console.print(f"Tussen wal en schip: {namen}. {wal.toelichting}")
+    console.print("Geschreven: " + ", ".join(str(p) for p in paden))

@@ -109,7 +109,7 @@ class Opslag:
         tijdelijk.mkdir()
         for sleutel, naam in _BESTANDEN.items():
             frame: pd.DataFrame = getattr(toestand, sleutel)
-            frame.to_parquet(tijdelijk / naam, index=False)
+            _als_categorie(frame).to_parquet(tijdelijk / naam, index=False)
             _fsync(tijdelijk / naam)
         meta = {"versie": versie, "ladingen": toestand.ladingen, "grenzen": toestand.grenzen}
         _schrijf_bytes(
@@ -137,6 +137,13 @@ class Opslag:
                     shutil.rmtree(pad, ignore_errors=True)
                 else:
                     pad.unlink(missing_ok=True)
+
+
+def _als_categorie(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dictionary-encode the repetitive text columns: smaller files, and filtering millions of
+    observations by indicator or period becomes an integer comparison."""
+    kolommen = [k for k in ("regio", "periode", "indicator", "bron", "niveau") if k in frame.columns]
+    return frame.astype({k: "category" for k in kolommen})
 
 
 def _schrijf_bytes(pad: Path, inhoud: bytes) -> None:

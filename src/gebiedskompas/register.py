@@ -89,6 +89,17 @@ class Register:
         klassen = rijen["stedelijkheid"].astype(int).tolist()
         return dict(zip(jaren, klassen, strict=True))
 
+    def provincies(self, jaar: int) -> dict[str, str]:
+        """Gemeente code -> provincie code, from the register year nearest to ``jaar``."""
+        t = self.tabel
+        t = t[(t["niveau"] == "gemeente") & t["provincie"].notna()]
+        dichtst = (
+            t.assign(afstand=(t["jaar"] - jaar).abs())
+            .sort_values(["code", "afstand", "jaar"])
+            .drop_duplicates("code")
+        )
+        return dict(zip(dichtst["code"].astype(str), dichtst["provincie"].astype(str), strict=True))
+
     def provincie(self, gemeente: str, jaar: int) -> str | None:
         rijen = self.jaren(gemeente).dropna(subset=["provincie"])
         if rijen.empty:

@@ -14,7 +14,9 @@ import numpy as np
 from .methode import Aggregatie
 
 
-def herschaal(v: np.ndarray, bench: np.ndarray, lo: float = 1.0, hi: float = 100.0) -> tuple[np.ndarray, np.ndarray]:
+def herschaal(
+    v: np.ndarray, bench: np.ndarray, lo: float = 1.0, hi: float = 100.0
+) -> tuple[np.ndarray, np.ndarray]:
     """Min-max rescale each column of v (and the benchmark rows) to [lo, hi] using v's range."""
     with np.errstate(invalid="ignore"):
         vmin = np.nanmin(np.vstack([v, bench]), axis=0)
@@ -22,7 +24,8 @@ def herschaal(v: np.ndarray, bench: np.ndarray, lo: float = 1.0, hi: float = 100
     span = np.where(vmax > vmin, vmax - vmin, 1.0)
 
     def schaal(a: np.ndarray) -> np.ndarray:
-        return lo + (a - vmin) / span * (hi - lo)
+        geschaald: np.ndarray = lo + (a - vmin) / span * (hi - lo)
+        return geschaald
 
     return schaal(v), schaal(bench)
 

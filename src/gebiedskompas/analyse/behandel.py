@@ -32,7 +32,10 @@ class Behandeling:
 def scheef_en_piekig(waarden: np.ndarray) -> tuple[float, float]:
     if len(waarden) < 4 or np.ptp(waarden) == 0:
         return 0.0, 0.0
-    return float(stats.skew(waarden, bias=False)), float(stats.kurtosis(waarden, fisher=True, bias=False))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scheef = float(stats.skew(waarden, bias=False))
+        piek = float(stats.kurtosis(waarden, fisher=True, bias=False))
+    return (scheef, piek) if np.isfinite(scheef) and np.isfinite(piek) else (0.0, 0.0)
 
 
 def winsoriseer_kolom(waarden: np.ndarray, regels: Uitschieters) -> tuple[float, float, int]:
@@ -54,7 +57,9 @@ def winsoriseer_kolom(waarden: np.ndarray, regels: Uitschieters) -> tuple[float,
     return lo, hi, aantal
 
 
-def behandel(x: np.ndarray, indicatoren: list[str], regels: Uitschieters) -> tuple[np.ndarray, list[Behandeling]]:
+def behandel(
+    x: np.ndarray, indicatoren: list[str], regels: Uitschieters
+) -> tuple[np.ndarray, list[Behandeling]]:
     if not regels.winsoriseren:
         return x.copy(), []
     uit = x.copy()

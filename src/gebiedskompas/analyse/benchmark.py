@@ -30,7 +30,8 @@ class Groepen:
 
     def per_gebied(self, waarde: np.ndarray) -> np.ndarray:
         """Spread a (groups, k) statistic to (areas, k)."""
-        return waarde[self.index]
+        gespreid: np.ndarray = waarde[self.index]
+        return gespreid
 
 
 def maak_groepen(gegevens: Gegevens, benchmark: Benchmark) -> Groepen:

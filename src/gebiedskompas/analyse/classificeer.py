@@ -48,7 +48,8 @@ def groep(oordeel: np.ndarray) -> np.ndarray:
     beter = (oordeel == -1).sum(axis=1)
     aantal = oordeel.shape[1]
     labels = np.select(
-        [slechter == aantal, slechter > 0, beter == aantal], [SLECHTER_ALLE, SLECHTER_SOMMIGE, BETER_ALLE],
+        [slechter == aantal, slechter > 0, beter == aantal],
+        [SLECHTER_ALLE, SLECHTER_SOMMIGE, BETER_ALLE],
         default=NIET_SLECHTER,
     ).astype(object)
     return np.where(bekend, labels, "onvoldoende gegevens")

@@ -23,6 +23,8 @@ Imputatie = Literal["geen", "benchmarkgemiddelde"]
 Richting = Literal["hoger_is_beter", "hoger_is_slechter"]
 
 _STRIKT = ConfigDict(extra="forbid")
+_NORMALISATIES: tuple[Normalisatie, ...] = ("zscore", "minmax", "prank")
+_AGGREGATIES: tuple[Aggregatie, ...] = ("rekenkundig", "meetkundig")
 
 
 class Scope(BaseModel):
@@ -74,8 +76,8 @@ class Classificatie(BaseModel):
 class Robuustheid(BaseModel):
     model_config = _STRIKT
     gewichtsvariatie: float = Field(default=0.25, ge=0, lt=1)
-    normalisaties: list[Normalisatie] = Field(default_factory=lambda: ["zscore", "minmax", "prank"])
-    aggregaties: list[Aggregatie] = Field(default_factory=lambda: ["rekenkundig", "meetkundig"])
+    normalisaties: list[Normalisatie] = Field(default_factory=lambda: list(_NORMALISATIES))
+    aggregaties: list[Aggregatie] = Field(default_factory=lambda: list(_AGGREGATIES))
     weglaten: bool = True
 
 
@@ -182,8 +184,12 @@ def _fout_in_het_nederlands(fout: Any) -> str:
     if soort in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return f"sleutel '{sleutel}': {invoer!r} is geen getal"
     if soort in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        grens = {"greater_than": "groter dan", "greater_than_equal": "minstens",
-                 "less_than": "kleiner dan", "less_than_equal": "hoogstens"}[soort]
+        grens = {
+            "greater_than": "groter dan",
+            "greater_than_equal": "minstens",
+            "less_than": "kleiner dan",
+            "less_than_equal": "hoogstens",
+        }[soort]
         waarde = next(iter(ctx.values()), "")
         return f"sleutel '{sleutel}': {invoer!r} moet {grens} {waarde} zijn"
     if soort == "too_short":

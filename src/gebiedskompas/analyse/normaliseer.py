@@ -25,13 +25,18 @@ def _sd(a: np.ndarray, axis: int) -> np.ndarray:
     return result
 
 
-def _formule(methode: str, p: np.ndarray, gem: np.ndarray, sd: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _formule(
+    methode: str, p: np.ndarray, gem: np.ndarray, sd: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
+    uit: np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         if methode == "zscore":
-            return (p - gem) / np.where(sd > 0, sd, np.nan)
-        if methode == "minmax":
-            return (p - lo) / np.where(hi > lo, hi - lo, np.nan)
-        return (p / np.where(gem != 0, gem, np.nan) - 1) * 100
+            uit = (p - gem) / np.where(sd > 0, sd, np.nan)
+        elif methode == "minmax":
+            uit = (p - lo) / np.where(hi > lo, hi - lo, np.nan)
+        else:
+            uit = (p / np.where(gem != 0, gem, np.nan) - 1) * 100
+    return uit
 
 
 def prank(waarden: np.ndarray, punten: np.ndarray) -> np.ndarray:
@@ -76,6 +81,7 @@ def normaliseer(
 
 
 def _orienteer(waarden: np.ndarray, richting: np.ndarray, methode: str) -> np.ndarray:
-    if methode in _BEGRENSD:
-        return np.where(richting > 0, waarden, 1 - waarden)
-    return waarden * richting
+    uit: np.ndarray = (
+        np.where(richting > 0, waarden, 1 - waarden) if methode in _BEGRENSD else waarden * richting
+    )
+    return uit

@@ -65,14 +65,25 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     """Steps 2-8 on a selected data set (pure numpy; this is what the benchmark times)."""
     stappen: list[dict[str, Any]] = []
     groepen = maak_groepen(gegevens, methode.benchmark)
-    stappen.append({"stap": "benchmark", "soort": methode.benchmark.soort, "groepen": groepen.labels,
-                    "leden": [int(m.sum()) for m in groepen.leden]})
+    stappen.append(
+        {
+            "stap": "benchmark",
+            "soort": methode.benchmark.soort,
+            "groepen": groepen.labels,
+            "leden": [int(m.sum()) for m in groepen.leden],
+        }
+    )
     richting = richtingen(methode)
     x, geimputeerd = imputeer(gegevens.x, groepen, methode.imputatie)
     stappen.append({"stap": "imputeren", "methode": methode.imputatie, "aantal": int(geimputeerd.sum())})
     x, behandeling = behandel(x, gegevens.indicatoren, methode.uitschieters)
-    stappen.append({"stap": "uitschieters", **methode.uitschieters.model_dump(),
-                    "per_indicator": [vars(b) for b in behandeling if b.gewinsoriseerd or b.nog_scheef]})
+    stappen.append(
+        {
+            "stap": "uitschieters",
+            **methode.uitschieters.model_dump(),
+            "per_indicator": [vars(b) for b in behandeling if b.gewinsoriseerd or b.nog_scheef],
+        }
+    )
     v, bench_v = normaliseer(x, groepen, richting, methode.normalisatie)
     stappen.append({"stap": "normaliseren", "methode": methode.normalisatie})
     w = gewichten(methode)
@@ -82,17 +93,36 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     bench_scores = themascores(agg_bench, w.matrix(), 0.0, methode.aggregatie)
     composiet = samengesteld(scores, w.thema, methode.aggregatie)
     bench_composiet = samengesteld(bench_scores, w.thema, methode.aggregatie)
-    stappen.append({"stap": "aggregeren", "methode": methode.aggregatie, "min_dekking": methode.scope.min_dekking})
+    stappen.append(
+        {"stap": "aggregeren", "methode": methode.aggregatie, "min_dekking": methode.scope.min_dekking}
+    )
     referentie = groepen.per_gebied(groepen.statistiek(x, np.nanmean))
     signif = cl.significant_slechter(gegevens.onder, gegevens.boven, referentie, richting)
-    oordeel = cl.oordeel_per_thema(scores, groepen.per_gebied(bench_scores), methode.classificatie.drempel,
-                                   signif, w.thema_van)
+    oordeel = cl.oordeel_per_thema(
+        scores, groepen.per_gebied(bench_scores), methode.classificatie.drempel, signif, w.thema_van
+    )
     stappen.append({"stap": "classificeren", "drempel": methode.classificatie.drempel})
     rang = np.full(gegevens.n, np.nan)
     rang[gegevens.in_scope] = rangen(composiet[gegevens.in_scope])
     stappen.append({"stap": "rangschikken", "binnen": "scope", "gebieden": int(gegevens.in_scope.sum())})
-    return Kern(gegevens, groepen, richting, x, geimputeerd, v, bench_v, scores, bench_scores, composiet,
-                bench_composiet, oordeel, signif, referentie, rang, stappen)
+    return Kern(
+        gegevens,
+        groepen,
+        richting,
+        x,
+        geimputeerd,
+        v,
+        bench_v,
+        scores,
+        bench_scores,
+        composiet,
+        bench_composiet,
+        oordeel,
+        signif,
+        referentie,
+        rang,
+        stappen,
+    )
 
 
 @dataclass
@@ -123,8 +153,14 @@ def analyseer(methode: Methode, toestand: Toestand, *, robuustheid: int = 0, see
         gebieden["rang_p95"] = onz.p95
         gebieden["kans_op_selectie"] = onz.kans_top
         sobol_uitkomst = sobol_gevoeligheid(prep, methode, kern.rang[s], robuustheid, seed)
-        kern.stappen.append({"stap": "robuustheid", "replicaties": robuustheid, "seed": seed,
-                             **methode.robuustheid.model_dump()})
+        kern.stappen.append(
+            {
+                "stap": "robuustheid",
+                "replicaties": robuustheid,
+                "seed": seed,
+                **methode.robuustheid.model_dump(),
+            }
+        )
     themas = [t.id for t in methode.thema]
     coherentie = samenhang(kern.v[s], kern.scores[s], gegevens.indicatoren, w.thema_van, themas)
     return Resultaat(
@@ -158,15 +194,24 @@ def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.nda
 def _gebiedstabel(kern: Kern, methode: Methode, uitleg: list[str]) -> pd.DataFrame:
     g = kern.gegevens
     s = g.in_scope
-    frame = pd.DataFrame({
-        "code": g.codes[s], "naam": g.namen[s], "gemeente": g.gemeenten[s], "provincie": g.provincies[s],
-        "stedelijkheid": g.stedelijkheid[s], "inwoners": g.inwoners[s],
-        "benchmark": np.array(kern.groepen.labels, dtype=object)[kern.groepen.index[s]],
-        "composiet": kern.composiet[s], "benchmark_composiet": kern.bench_composiet[kern.groepen.index[s]],
-        "rang": kern.rang[s], "groep": cl.groep(kern.oordeel[s]),
-        "ontbrekend": np.isnan(g.x[s]).sum(axis=1), "geimputeerd": kern.geimputeerd[s].sum(axis=1),
-        "uitleg": uitleg,
-    })
+    frame = pd.DataFrame(
+        {
+            "code": g.codes[s],
+            "naam": g.namen[s],
+            "gemeente": g.gemeenten[s],
+            "provincie": g.provincies[s],
+            "stedelijkheid": g.stedelijkheid[s],
+            "inwoners": g.inwoners[s],
+            "benchmark": np.array(kern.groepen.labels, dtype=object)[kern.groepen.index[s]],
+            "composiet": kern.composiet[s],
+            "benchmark_composiet": kern.bench_composiet[kern.groepen.index[s]],
+            "rang": kern.rang[s],
+            "groep": cl.groep(kern.oordeel[s]),
+            "ontbrekend": np.isnan(g.x[s]).sum(axis=1),
+            "geimputeerd": kern.geimputeerd[s].sum(axis=1),
+            "uitleg": uitleg,
+        }
+    )
     for t, thema in enumerate(methode.thema):
         frame[f"thema_{thema.id}"] = kern.scores[s, t]
     return frame
@@ -180,14 +225,22 @@ def _indicatortabel(kern: Kern, methode: Methode) -> pd.DataFrame:
     kol = np.tile(np.arange(k), len(s))
     thema_van = gewichten(methode).thema_van
     bench_v = kern.groepen.per_gebied(kern.bench_v)
-    return pd.DataFrame({
-        "code": g.codes[rij], "indicator": np.array(g.indicatoren, dtype=object)[kol],
-        "thema": np.array([t.id for t in methode.thema], dtype=object)[thema_van[kol]],
-        "waarde": g.x[rij, kol], "onder": g.onder[rij, kol], "boven": g.boven[rij, kol],
-        "behandeld": kern.x[rij, kol], "benchmark": kern.referentie[rij, kol],
-        "genormaliseerd": kern.v[rij, kol], "benchmark_genormaliseerd": bench_v[rij, kol],
-        "significant": kern.signif[rij, kol], "geimputeerd": kern.geimputeerd[rij, kol],
-    })
+    return pd.DataFrame(
+        {
+            "code": g.codes[rij],
+            "indicator": np.array(g.indicatoren, dtype=object)[kol],
+            "thema": np.array([t.id for t in methode.thema], dtype=object)[thema_van[kol]],
+            "waarde": g.x[rij, kol],
+            "onder": g.onder[rij, kol],
+            "boven": g.boven[rij, kol],
+            "behandeld": kern.x[rij, kol],
+            "benchmark": kern.referentie[rij, kol],
+            "genormaliseerd": kern.v[rij, kol],
+            "benchmark_genormaliseerd": bench_v[rij, kol],
+            "significant": kern.signif[rij, kol],
+            "geimputeerd": kern.geimputeerd[rij, kol],
+        }
+    )
 
 
 def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
@@ -198,24 +251,41 @@ def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
     kol = np.tile(np.arange(t_aantal), len(s))
     bench = kern.groepen.per_gebied(kern.bench_scores)
     oordeel = kern.oordeel[rij, kol]
-    return pd.DataFrame({
-        "code": g.codes[rij], "thema": np.array([t.id for t in methode.thema], dtype=object)[kol],
-        "score": kern.scores[rij, kol], "benchmark": bench[rij, kol],
-        "verschil": kern.scores[rij, kol] - bench[rij, kol],
-        "oordeel": np.select([oordeel == 1, oordeel == -1, oordeel == 0], ["slechter", "beter", "niet anders"],
-                             default="onbekend"),
-    })
+    return pd.DataFrame(
+        {
+            "code": g.codes[rij],
+            "thema": np.array([t.id for t in methode.thema], dtype=object)[kol],
+            "score": kern.scores[rij, kol],
+            "benchmark": bench[rij, kol],
+            "verschil": kern.scores[rij, kol] - bench[rij, kol],
+            "oordeel": np.select(
+                [oordeel == 1, oordeel == -1, oordeel == 0],
+                ["slechter", "beter", "niet anders"],
+                default="onbekend",
+            ),
+        }
+    )
 
 
-def _runrecord(methode: Methode, toestand: Toestand, gegevens: Gegevens, kern: Kern, seed: int) -> dict[str, Any]:
+def _runrecord(
+    methode: Methode, toestand: Toestand, gegevens: Gegevens, kern: Kern, seed: int
+) -> dict[str, Any]:
     gebruikte = set(gegevens.tabellen)
     herkomst = [
-        {k: lading.get(k) for k in ("tabel", "titel", "versie", "bestand", "sha256", "licentie", "bronvermelding")}
-        for lading in toestand.ladingen if lading["tabel"] in gebruikte
+        {
+            k: lading.get(k)
+            for k in ("tabel", "titel", "versie", "bestand", "sha256", "licentie", "bronvermelding")
+        }
+        for lading in toestand.ladingen
+        if lading["tabel"] in gebruikte
     ]
     return {
-        "software": {"gebiedskompas": __version__, "python": platform.python_version(),
-                     "numpy": np.__version__, "pandas": pd.__version__},
+        "software": {
+            "gebiedskompas": __version__,
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+        },
         "tijdstip": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
         "methode": methode.model_dump(),

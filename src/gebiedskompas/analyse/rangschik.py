@@ -16,8 +16,10 @@ def rangen(score: np.ndarray) -> np.ndarray:
 
 
 def rangen_snel(scores: np.ndarray) -> np.ndarray:
-    """Ranks of many score vectors at once (replications × areas), ties broken by position."""
+    """Ranks of many score vectors at once (replications × areas); ties get distinct ranks."""
     volgorde = np.argsort(-np.where(np.isnan(scores), -np.inf, scores), axis=-1, kind="stable")
     uit = np.empty_like(volgorde)
-    np.put_along_axis(uit, volgorde, np.arange(1, scores.shape[-1] + 1)[None, :].repeat(len(scores), 0), axis=-1)
+    np.put_along_axis(
+        uit, volgorde, np.arange(1, scores.shape[-1] + 1)[None, :].repeat(len(scores), 0), axis=-1
+    )
     return uit

@@ -28,11 +28,17 @@ def samenhang(
     paren = []
     for a in range(len(indicatoren)):
         for b in range(a + 1, len(indicatoren)):
-            waarde = r.iat[a, b]
-            if pd.notna(waarde) and abs(waarde) > 0.9:
+            waarde = float(r.to_numpy()[a, b])
+            if not np.isnan(waarde) and abs(waarde) > 0.9:
                 soort = "binnen thema" if thema_van[a] == thema_van[b] else "tussen thema's"
-                paren.append({"indicator_a": indicatoren[a], "indicator_b": indicatoren[b],
-                              "r": float(waarde), "soort": soort})
+                paren.append(
+                    {
+                        "indicator_a": indicatoren[a],
+                        "indicator_b": indicatoren[b],
+                        "r": float(waarde),
+                        "soort": soort,
+                    }
+                )
     tegen = []
     for j, ind in enumerate(indicatoren):
         t = thema_van[j]
@@ -43,8 +49,10 @@ def samenhang(
                 tegen.append({"indicator": ind, "thema": themas[t], "r": rt})
     alfa = {themas[t]: cronbach_alfa(v[:, thema_van == t]) for t in range(len(themas))}
     return {
-        "correlaties": {a: {b: (None if pd.isna(x) else float(x)) for b, x in rij.items()}
-                        for a, rij in r.to_dict().items()},
+        "correlaties": {
+            a: {b: (None if pd.isna(x) else float(x)) for b, x in rij.items()}
+            for a, rij in r.to_dict().items()
+        },
         "hoge_correlaties": paren,
         "negatief_met_eigen_thema": tegen,
         "cronbach_alfa": alfa,

@@ -59,11 +59,18 @@ def selecteer(methode: Methode, toestand: Toestand) -> Gegevens:
     jaar = int(scope.periode[:4])
     kenmerken = _kenmerken(codes, jaar, register)
     gegevens = Gegevens(
-        codes=codes, namen=kenmerken["naam"], gemeenten=kenmerken["gemeente"],
-        provincies=kenmerken["provincie"], stedelijkheid=kenmerken["stedelijkheid"],
-        inwoners=kenmerken["inwoners"], in_scope=np.zeros(len(codes), dtype=bool), indicatoren=ids,
-        x=matrices["waarde"], onder=matrices["onder"], boven=matrices["boven"],
-        tabellen=sorted(set(w["bron"])),
+        codes=codes,
+        namen=kenmerken["naam"],
+        gemeenten=kenmerken["gemeente"],
+        provincies=kenmerken["provincie"],
+        stedelijkheid=kenmerken["stedelijkheid"],
+        inwoners=kenmerken["inwoners"],
+        in_scope=np.zeros(len(codes), dtype=bool),
+        indicatoren=ids,
+        x=matrices["waarde"],
+        onder=matrices["onder"],
+        boven=matrices["boven"],
+        tabellen=sorted(str(b) for b in w["bron"].unique()),
     )
     return _filter(gegevens, methode, register)
 
@@ -78,26 +85,34 @@ def controleer_indicatoren(methode: Methode) -> None:
             if ind is None:
                 lijkt = difflib.get_close_matches(keuze.id, alle, n=3)
                 tip = f"; bedoelde u {', '.join(lijkt)}?" if lijkt else ""
-                raise InvoerFout(f"sleutel '{sleutel}': onbekende indicator '{keuze.id}'{tip} "
-                                 "(zie 'gebiedskompas indicatoren')")
+                raise InvoerFout(
+                    f"sleutel '{sleutel}': onbekende indicator '{keuze.id}'{tip} "
+                    "(zie 'gebiedskompas indicatoren')"
+                )
             if ind.richting == "neutraal" and keuze.richting is None:
-                raise InvoerFout(f"sleutel 'thema[{t_nr}].indicator[{i_nr}].richting' ontbreekt: "
-                                 f"'{keuze.id}' heeft geen vaste richting; kies hoger_is_beter of "
-                                 "hoger_is_slechter en geef een reden")
+                raise InvoerFout(
+                    f"sleutel 'thema[{t_nr}].indicator[{i_nr}].richting' ontbreekt: "
+                    f"'{keuze.id}' heeft geen vaste richting; kies hoger_is_beter of "
+                    "hoger_is_slechter en geef een reden"
+                )
 
 
 def _controleer_beschikbaar(methode: Methode, w: pd.DataFrame) -> None:
     scope = methode.scope
     if w.empty:
-        raise InvoerFout(f"sleutel 'scope.niveau': de opslag heeft geen waarden op niveau {scope.niveau} "
-                         f"in periode {scope.periode} voor de indicatoren van deze methode; laad eerst de "
-                         "tabellen of kies een ander niveau of een andere periode")
-    aanwezig = set(w["indicator"])
+        raise InvoerFout(
+            f"sleutel 'scope.niveau': de opslag heeft geen waarden op niveau {scope.niveau} "
+            f"in periode {scope.periode} voor de indicatoren van deze methode; laad eerst de "
+            "tabellen of kies een ander niveau of een andere periode"
+        )
+    aanwezig = set(w["indicator"].unique())
     for t_nr, thema in enumerate(methode.thema, start=1):
         for i_nr, keuze in enumerate(thema.indicator, start=1):
             if keuze.id not in aanwezig:
-                raise InvoerFout(f"sleutel 'thema[{t_nr}].indicator[{i_nr}].id': '{keuze.id}' heeft geen "
-                                 f"waarden op niveau {scope.niveau} in periode {scope.periode} in de opslag")
+                raise InvoerFout(
+                    f"sleutel 'thema[{t_nr}].indicator[{i_nr}].id': '{keuze.id}' heeft geen "
+                    f"waarden op niveau {scope.niveau} in periode {scope.periode} in de opslag"
+                )
 
 
 def _kenmerken(codes: np.ndarray, jaar: int, register: Register) -> dict[str, np.ndarray]:
@@ -112,7 +127,7 @@ def _kenmerken(codes: np.ndarray, jaar: int, register: Register) -> dict[str, np
         .reindex(codes)
     )
     gemeenten = np.array([gemeente_van(str(c)) for c in codes], dtype=object)
-    provincie_per_gemeente = {g: register.provincie(g, jaar) for g in set(gemeenten) if g}
+    provincie_per_gemeente = register.provincies(jaar)
     naam = dichtst["naam"].to_numpy(dtype=object)
     return {
         "naam": np.where(pd.isna(naam), codes, naam),
@@ -137,21 +152,37 @@ def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
     houd = ~te_klein & ~te_weinig & ~np.isnan(g.stedelijkheid)
     redenen = np.select(
         [np.isnan(g.stedelijkheid), te_klein, te_weinig],
-        ["stedelijkheid onbekend", f"minder dan {scope.min_inwoners} inwoners",
-         f"minder dan {scope.min_dekking:.0%} van de indicatoren beschikbaar"], default="")
+        [
+            "stedelijkheid onbekend",
+            f"minder dan {scope.min_inwoners} inwoners",
+            f"minder dan {scope.min_dekking:.0%} van de indicatoren beschikbaar",
+        ],
+        default="",
+    )
     for i in np.flatnonzero(in_gebied & klasse_ok & ~houd):
         g.uitgesloten.append({"code": str(g.codes[i]), "naam": str(g.namen[i]), "reden": str(redenen[i])})
     in_scope = in_gebied & klasse_ok & houd
     if not in_scope.any():
-        raise InvoerFout(f"sleutel 'scope': geen enkel gebied voldoet (niveau {scope.niveau}, periode "
-                         f"{scope.periode}, provincies {sorted(provincies) or 'alle'}, stedelijkheid "
-                         f"{scope.stedelijkheid}, minimaal {scope.min_inwoners} inwoners)")
+        raise InvoerFout(
+            f"sleutel 'scope': geen enkel gebied voldoet (niveau {scope.niveau}, periode "
+            f"{scope.periode}, provincies {sorted(provincies) or 'alle'}, stedelijkheid "
+            f"{scope.stedelijkheid}, minimaal {scope.min_inwoners} inwoners)"
+        )
     keep = houd
     return Gegevens(
-        codes=g.codes[keep], namen=g.namen[keep], gemeenten=g.gemeenten[keep],
-        provincies=g.provincies[keep], stedelijkheid=g.stedelijkheid[keep], inwoners=g.inwoners[keep],
-        in_scope=in_scope[keep], indicatoren=g.indicatoren, x=g.x[keep], onder=g.onder[keep],
-        boven=g.boven[keep], uitgesloten=g.uitgesloten, tabellen=g.tabellen,
+        codes=g.codes[keep],
+        namen=g.namen[keep],
+        gemeenten=g.gemeenten[keep],
+        provincies=g.provincies[keep],
+        stedelijkheid=g.stedelijkheid[keep],
+        inwoners=g.inwoners[keep],
+        in_scope=in_scope[keep],
+        indicatoren=g.indicatoren,
+        x=g.x[keep],
+        onder=g.onder[keep],
+        boven=g.boven[keep],
+        uitgesloten=g.uitgesloten,
+        tabellen=g.tabellen,
     )
 
 
@@ -162,6 +193,8 @@ def _provinciecode(p: str, register: Register) -> str:
     kaart = register.naam_naar_code(9999)
     gevonden = kaart.get(f"{p} (PV)")
     if gevonden is None:
-        raise InvoerFout(f"sleutel 'scope.provincies': onbekende provincie '{p}' (gebruik een code als PV31 "
-                         "of de naam, bijvoorbeeld Limburg)")
+        raise InvoerFout(
+            f"sleutel 'scope.provincies': onbekende provincie '{p}' (gebruik een code als PV31 "
+            "of de naam, bijvoorbeeld Limburg)"
+        )
     return gevonden

@@ -1,0 +1,165 @@
+"""Write an analysis result: Parquet tables, an Excel workbook with Dutch headers (a sheet per
+view), a JSON document and the run record."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..catalogus import catalogus
+from .pijplijn import Resultaat
+from .walenschip import WalEnSchip
+
+KOPPEN = {
+    "code": "Code",
+    "naam": "Naam",
+    "gemeente": "Gemeente",
+    "provincie": "Provincie",
+    "stedelijkheid": "Stedelijkheid",
+    "inwoners": "Inwoners",
+    "benchmark": "Benchmark",
+    "composiet": "Samengestelde score (nood)",
+    "benchmark_composiet": "Score benchmark",
+    "rang": "Rang",
+    "groep": "Groep",
+    "ontbrekend": "Ontbrekende indicatoren",
+    "geimputeerd": "Geïmputeerde waarden",
+    "uitleg": "Grootste bijdragen (waarde tegen benchmark)",
+    "mediane_rang": "Mediane rang",
+    "rang_p05": "Rang 5e percentiel",
+    "rang_p95": "Rang 95e percentiel",
+    "kans_op_selectie": "Kans op selectie",
+    "indicator": "Indicator",
+    "label": "Omschrijving",
+    "thema": "Thema",
+    "waarde": "Waarde",
+    "onder": "Ondergrens 95%",
+    "boven": "Bovengrens 95%",
+    "behandeld": "Waarde na uitschieterbehandeling",
+    "genormaliseerd": "Genormaliseerd (nood)",
+    "benchmark_genormaliseerd": "Benchmark genormaliseerd",
+    "significant": "Interval geheel slechter (1) of beter (-1)",
+    "score": "Themascore",
+    "verschil": "Verschil met benchmark",
+    "oordeel": "Oordeel",
+    "reden": "Reden",
+    "composiet_zonder_scope": "Score zonder scope",
+    "rang_zonder_scope": "Rang zonder scope",
+    "keuze": "Keuze",
+    "S1": "Eerste-orde-index (S1)",
+    "ST": "Totale index (ST)",
+}
+
+
+def _schoon(x: Any) -> Any:
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if isinstance(x, dict):
+        return {str(k): _schoon(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_schoon(v) for v in x]
+    if hasattr(x, "item"):
+        return _schoon(x.item())
+    return x
+
+
+def als_json(resultaat: Resultaat, wal: WalEnSchip | None = None) -> dict[str, Any]:
+    inhoud: dict[str, Any] = _schoon(
+        {
+            "methode": resultaat.methode.model_dump(),
+            "gebieden": resultaat.gebieden.to_dict("records"),
+            "themas": resultaat.themas.to_dict("records"),
+            "samenhang": resultaat.samenhang,
+            "gevoeligheid": resultaat.sobol,
+            "uitgesloten": resultaat.uitgesloten.to_dict("records"),
+            "tussen_wal_en_schip": None
+            if wal is None
+            else {
+                "gebieden": wal.gebieden.to_dict("records"),
+                "drempel": wal.drempel,
+                "toelichting": wal.toelichting,
+            },
+            "runrecord": resultaat.runrecord,
+        }
+    )
+    return inhoud
+
+
+def schrijf(resultaat: Resultaat, map: Path, wal: WalEnSchip | None = None) -> list[Path]:
+    map.mkdir(parents=True, exist_ok=True)
+    paden = []
+    for naam, frame in (
+        ("gebieden", resultaat.gebieden),
+        ("indicatoren", resultaat.indicatoren),
+        ("themas", resultaat.themas),
+    ):
+        pad = map / f"{naam}.parquet"
+        frame.to_parquet(pad, index=False)
+        paden.append(pad)
+    for naam, inhoud in (
+        ("resultaat.json", als_json(resultaat, wal)),
+        ("runrecord.json", _schoon(resultaat.runrecord)),
+    ):
+        pad = map / naam
+        pad.write_text(json.dumps(inhoud, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
+        paden.append(pad)
+    pad = map / "resultaat.xlsx"
+    _excel(resultaat, pad, wal)
+    paden.append(pad)
+    return paden
+
+
+def _excel(resultaat: Resultaat, pad: Path, wal: WalEnSchip | None) -> None:
+    cat = catalogus()
+    indicatoren = resultaat.indicatoren.copy()
+    indicatoren.insert(
+        2, "label", indicatoren["indicator"].map(lambda i: c.label if (c := cat.get(i)) else i)
+    )
+    bladen: dict[str, pd.DataFrame] = {
+        "Gebieden": resultaat.gebieden,
+        "Thema's": resultaat.themas,
+        "Indicatoren": indicatoren,
+        "Gevoeligheid": pd.DataFrame(resultaat.sobol, columns=["keuze", "S1", "ST"]),
+        "Hoge correlaties": pd.DataFrame(
+            resultaat.samenhang["hoge_correlaties"], columns=["indicator_a", "indicator_b", "r", "soort"]
+        ),
+        "Cronbach alfa": pd.DataFrame(
+            list(resultaat.samenhang["cronbach_alfa"].items()), columns=["thema", "alfa"]
+        ),
+        "Uitgesloten": resultaat.uitgesloten,
+        "Methode": _methodeblad(resultaat),
+        "Herkomst": pd.DataFrame(resultaat.runrecord["gegevens"]),
+    }
+    if wal is not None:
+        bladen["Tussen wal en schip"] = wal.gebieden
+    with pd.ExcelWriter(pad, engine="xlsxwriter") as schrijver:
+        for blad, frame in bladen.items():
+            frame.rename(columns=KOPPEN).to_excel(schrijver, sheet_name=blad[:31], index=False)
+            schrijver.sheets[blad[:31]].freeze_panes(1, 0)
+
+
+def _methodeblad(resultaat: Resultaat) -> pd.DataFrame:
+    m = resultaat.methode
+    rijen = [
+        ("naam", m.naam),
+        ("titel", m.titel),
+        ("niveau", m.scope.niveau),
+        ("periode", m.scope.periode),
+        ("stedelijkheid", ", ".join(map(str, m.scope.stedelijkheid))),
+        ("benchmark", m.benchmark.soort),
+        ("normalisatie", m.normalisatie),
+        ("aggregatie", m.aggregatie),
+        ("imputatie", m.imputatie),
+        ("drempel", m.classificatie.drempel),
+        ("seed", resultaat.runrecord["seed"]),
+    ]
+    for t in m.thema:
+        for i in t.indicator:
+            rijen.append(
+                (f"thema {t.id} (gewicht {t.gewicht})", f"{i.id} (gewicht {i.gewicht}) {i.reden}".strip())
+            )
+    return pd.DataFrame(rijen, columns=["Onderdeel", "Waarde"])
