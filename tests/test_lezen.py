@@ -103,3 +103,45 @@ def test_leefbaarometer3_layout_through_column_mapping(tmp_path: Path) -> None:
         "lbm.voorzieningen",
         "lbm.woningvoorraad",
     }
+
+
+def test_regional_table_by_name_or_by_code(tmp_path: Path) -> None:
+    """cbsodata exports name the regions ("Vaals"); the OData API gives codes ("GM0981    ")."""
+    gebieden = schrijf(
+        tmp_path / "in" / "84721NED.csv",
+        [
+            "ID;RegioS;Code_1;Naam_2;Code_14;Naam_15;Code_24;Naam_25;Code_26;Naam_27;Code_8;Code_50;Inwonertal_52;"
+            "Omgevingsadressendichtheid_53",
+            "0;Vaals;GM0981    ;Vaals;GG6106    ;GGD Zuid-Limburg;LD04      ;Zuid-Nederland;"
+            "PV31      ;Limburg;"
+            "CR42      ;3;10105;1056",
+        ],
+    )
+    regel = "{};Totaal;{};{};49.0;30.0;10.0;4.0;5.0;9.0;1.0;48.0;49.0;34.0;14.0;50.0;50.0;" + (
+        "13.5;13.5;11.6;16.7;43.4;8.2;6.2"
+    )
+    kop = (
+        "ID;Leeftijd;Marges;RegioS;ErvarenGezondheidGoedZeerGoed_1;EenOfMeerLangdurigeAandoeningen_2;"
+        "EenOfMeerLichamelijkeBeperkingen_3;BeperkingInHoren_4;BeperkingInZien_5;BeperkingInBewegen_6;"
+        "Ondergewicht_7;NormaalGewicht_8;Overgewicht_9;MatigOvergewicht_10;ErnstigOvergewichtObesitas_11;"
+        "VoldoetAanBeweegrichtlijn_12;WekelijksSporter_13;Mantelzorger_14;ZwaarBelasteMantelzorgers_15;"
+        "UrenMantelzorgPerWeek_16;Rokers_17;VoldoetAanRichtlijnAlcoholgebruik_18;ZwareDrinker_19;OvermatigDrinker_20"
+    )
+    regio = schrijf(
+        tmp_path / "in" / "85012NED.csv",
+        [
+            kop,
+            regel.format(0, "Waarde", "Vaals"),
+            regel.format(1, "Waarde", "Limburg (PV)"),
+            regel.format(2, "Waarde", "Politie Limburg (RE)"),
+        ],
+    )
+    api = schrijf(tmp_path / "api" / "85012NED.csv", [kop, regel.format(0, "MW00000", "GM0981    ")])
+    opslag = Opslag(tmp_path / "o")
+    laad([gebieden, regio], opslag)
+    w = opslag.lees().waarnemingen
+    ind = "gezondheid_gemeente.ervaren_gezondheid_goed.18plus"
+    assert set(w[w["indicator"] == ind]["regio"]) == {"GM0981", "PV31"}
+    opslag2 = Opslag(tmp_path / "o2")
+    laad([api], opslag2)
+    assert _waarde(opslag2.lees().waarnemingen, "GM0981", ind) == 49.0

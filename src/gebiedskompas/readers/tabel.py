@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..bronnen import Tabel
 from ..catalogus import Bronkolom, catalogus
-from ..codes import niveau_van
+from ..codes import niveau_van, normaliseer
 from ..errors import InvoerFout
 from ..model import REGIO_KOLOMMEN, Inlezing, lege_regios
 from .core import RuweTabel, als_getal, als_regiocodes, periode_van, sha256_van, zoek_kolom
@@ -59,7 +59,8 @@ def _basis(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode, notities:
     if kolom is None:
         raise InvoerFout(_ontbrekende_kolom(ruw, tabel.regio.titel or tabel.regio.kolom), bestand=ruw.bestand)
     if tabel.regio.op_naam:
-        codes = ruw.data[kolom].astype("string").str.strip().map(naam_naar_code)
+        # cbsodata and StatLine exports show names; the OData API itself gives codes.
+        codes = ruw.data[kolom].astype("string").str.strip().map(lambda w: _code_of_naam(w, naam_naar_code))
         bruikbaar = codes.notna()
         if (~bruikbaar).any():
             notities.append(
@@ -78,6 +79,11 @@ def _basis(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode, notities:
     basis["periode"] = _perioden(ruw, tabel)
     basis["rol"] = _rollen(ruw, tabel)
     return basis
+
+
+def _code_of_naam(waarde: str, naam_naar_code: NaamNaarCode) -> str | None:
+    code = normaliseer(waarde)
+    return code if niveau_van(code) is not None else naam_naar_code(waarde)
 
 
 def _ontbrekende_kolom(ruw: RuweTabel, naam: str) -> str:
