@@ -427,3 +427,80 @@ def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
         namen = ", ".join(f"{r.naam} ({r.code})" for r in wal.gebieden.itertuples()) or "geen"
         console.print(f"Tussen wal en schip: {namen}. {wal.toelichting}")
     console.print("Geschreven: " + ", ".join(str(p) for p in paden))
+
+
+def _start_monitoring(opslag_map: Path | None) -> None:
+    """Set up Django on the store folder and bring the monitoring database up to date."""
+    import os
+
+    os.environ["GEBIEDSKOMPAS_OPSLAG"] = str((opslag_map or standaard_map()).resolve())
+    from django.core.management import call_command
+
+    from .web import start_django
+
+    start_django()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+@app.command("voorbeeld")
+def voorbeeld_commando(opslag_map: OpslagOptie = None) -> None:
+    """Laad voorbeeldgegevens: de SLB-doelenboom, product 2.2.1 en de acht Limburgse gebiedsaanpakken."""
+    _start_monitoring(opslag_map)
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    from .web.monitoring.voorbeeld import laad_voorbeeld
+
+    resultaat = _voer_uit(laad_voorbeeld)
+    if resultaat["al_geladen"]:
+        console.print("De voorbeeldgegevens waren al geladen; er is niets veranderd.")
+    else:
+        console.print(
+            f"Geladen: {resultaat['doelen']} doelen in de doelenboom, {resultaat['aanpakken']} "
+            "gebiedsaanpakken, product 2.2.1 met de Najaarsnota 2025."
+        )
+    gebruikers = get_user_model().objects
+    if not gebruikers.filter(is_superuser=True).exists():
+        wachtwoord = secrets.token_urlsafe(12)
+        gebruikers.create_superuser("beheerder", "", wachtwoord)
+        console.print(
+            f"Beheerder aangemaakt: gebruikersnaam 'beheerder', wachtwoord '{wachtwoord}' (noteer het nu)."
+        )
+    console.print(
+        "Bekijk de voortgangsparagraaf met: gebiedskompas paragraaf 2.2.1 --moment najaarsnota --jaar 2025"
+    )
+
+
+@app.command("paragraaf")
+def paragraaf_commando(
+    product: Annotated[str, typer.Argument(help="Productcode, bijvoorbeeld 2.2.1.")],
+    moment: Annotated[
+        str,
+        typer.Option("--moment", metavar="voorjaarsnota|najaarsnota|jaarstukken", help="Rapportagemoment."),
+    ] = "najaarsnota",
+    jaar: Annotated[int, typer.Option("--jaar", help="Jaar van de rapportage.")] = 2025,
+    html: Annotated[
+        bool, typer.Option("--html", help="Als HTML in plaats van Word-vriendelijke tekst.")
+    ] = False,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Schrijf de voortgangsparagraaf (P&C) van een product voor een rapportagemoment."""
+    _start_monitoring(opslag_map)
+    from .web.monitoring import models as m
+    from .web.monitoring.paragraaf import als_html, als_tekst, maak_paragraaf
+
+    if moment not in dict(m.MOMENTEN):
+        fouten.print(
+            f"[bold red]Fout:[/] onbekend moment '{moment}'; kies uit voorjaarsnota, najaarsnota, jaarstukken"
+        )
+        raise typer.Exit(code=2)
+    gevonden = m.Product.objects.filter(code=product).first()
+    if gevonden is None:
+        fouten.print(
+            f"[bold red]Fout:[/] product '{product}' bestaat niet; laad eerst gegevens "
+            "(gebiedskompas voorbeeld)"
+        )
+        raise typer.Exit(code=1)
+    p = maak_paragraaf(gevonden, moment, jaar)
+    sys.stdout.write(als_html(p) if html else als_tekst(p))

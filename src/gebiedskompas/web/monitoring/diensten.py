@@ -1,0 +1,347 @@
+"""Service layer: every change to monitoring data goes through here (permission check,
+validation, one transaction, audit actor)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from auditlog.context import set_actor
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Model, Q, QuerySet
+
+from ...codes import niveau_van, normaliseer
+from ...opslag import Opslag, Toestand
+from ...register import Register
+from ...voortgang import Beoordeling, beoordeel
+from . import models as m
+from .rollen import ROLLEN, eis
+
+
+@contextlib.contextmanager
+def wijziging(gebruiker: Any, actie: str, aanpak: Any = None) -> Iterator[None]:
+    eis(gebruiker, actie, aanpak)
+    with transaction.atomic(), set_actor(gebruiker):
+        yield
+
+
+def _bewaar(obj: Model) -> Model:
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@lru_cache(maxsize=4)
+def _toestand(map: str, versie: str | None) -> Toestand:
+    return Opslag(Path(map)).lees()
+
+
+def _sleutel() -> tuple[str, str | None]:
+    return str(settings.OPSLAG), Opslag(Path(settings.OPSLAG)).huidige_versie()
+
+
+def toestand() -> Toestand:
+    return _toestand(*_sleutel())
+
+
+@lru_cache(maxsize=4)
+def _bekende_codes(map: str, versie: str | None) -> frozenset[str] | None:
+    register = Register(_toestand(map, versie).regios)
+    return frozenset(register.tabel["code"]) if not register.tabel.empty else None
+
+
+def controleer_regiocodes(codes: list[str]) -> list[str]:
+    """Normalised codes; each must fit a CBS pattern and, when a register is loaded, exist in it."""
+    uit = []
+    bekend = _bekende_codes(*_sleutel())
+    for ruw in codes:
+        code = normaliseer(str(ruw))
+        if niveau_van(code) is None:
+            raise ValidationError(
+                {"regiocodes": f"'{ruw}' is geen geldige regiocode (zoals GM0917 of WK091712)"}
+            )
+        if bekend is not None and code not in bekend:
+            raise ValidationError(
+                {"regiocodes": f"onbekende regiocode {code}: komt niet voor in het regioregister"}
+            )
+        uit.append(code)
+    return uit
+
+
+# --- doelenboom ---------------------------------------------------------------------------
+
+
+def doel_aanmaken(gebruiker: Any, **velden: Any) -> m.Doel:
+    with wijziging(gebruiker, "doel_aanmaken"):
+        return _bewaar(m.Doel(**velden))  # type: ignore[return-value]
+
+
+def indicator_aanmaken(gebruiker: Any, **velden: Any) -> m.Indicator:
+    with wijziging(gebruiker, "indicator_aanmaken"):
+        velden["regiocodes"] = controleer_regiocodes(list(velden.get("regiocodes") or []))
+        return _bewaar(m.Indicator(**velden))  # type: ignore[return-value]
+
+
+def meting_invoeren(
+    gebruiker: Any,
+    indicator: m.Indicator,
+    datum: date,
+    waarde: float,
+    opmerking: str = "",
+    bron: str = "handmatig",
+) -> m.Meting:
+    with wijziging(gebruiker, "meting_invoeren"):
+        meting = m.Meting.objects.filter(indicator=indicator, datum=datum).first() or m.Meting(
+            indicator=indicator, datum=datum
+        )
+        meting.waarde, meting.opmerking, meting.bron = waarde, opmerking, bron
+        return _bewaar(meting)  # type: ignore[return-value]
+
+
+def status_overschrijven(
+    gebruiker: Any, indicator: m.Indicator, status: str, motivatie: str
+) -> m.StatusOverride:
+    if status not in {"op_koers", "versnelling_nodig", "beperkte_voortgang", "achteruitgang"}:
+        raise ValidationError(
+            {
+                "status": f"onbekende status '{status}'; kies uit op_koers, versnelling_nodig, "
+                "beperkte_voortgang, achteruitgang"
+            }
+        )
+    if not motivatie.strip():
+        raise ValidationError({"motivatie": "een handmatige status vraagt een motivatie"})
+    with wijziging(gebruiker, "status_overschrijven"):
+        indicator.overrides.filter(actief=True).update(actief=False)
+        return _bewaar(
+            m.StatusOverride(
+                indicator=indicator,
+                status=status,
+                motivatie=motivatie,  # type: ignore[return-value]
+                door=gebruiker,
+            )
+        )
+
+
+def laatste_meting(indicator: m.Indicator) -> m.Meting | None:
+    return indicator.metingen.filter(datum__gt=indicator.basisdatum).order_by("-datum").first()
+
+
+def indicatorstatus(indicator: m.Indicator) -> dict[str, Any]:
+    meting = laatste_meting(indicator)
+    b: Beoordeling = beoordeel(
+        indicator.basiswaarde,
+        indicator.basisdatum,
+        indicator.streefwaarde,
+        indicator.streefdatum,
+        meting.waarde if meting else None,
+        meting.datum if meting else None,
+        indicator.richting,
+    )  # type: ignore[arg-type]
+    override = indicator.overrides.filter(actief=True).first()
+    uit = {
+        "status": b.status,
+        "label": b.label,
+        "reden": b.reden,
+        "verhouding": b.verhouding,
+        "laatste_meting": None
+        if meting is None
+        else {"datum": meting.datum.isoformat(), "waarde": meting.waarde},
+        "handmatig": None,
+    }
+    if override is not None:
+        uit["handmatig"] = {
+            "status": override.status,
+            "motivatie": override.motivatie,
+            "door": override.door.get_username(),
+            "op": override.op.isoformat(),
+        }
+        uit["status"] = override.status
+        uit["reden"] = f"handmatig vastgesteld: {override.motivatie} (berekend: {b.label}; {b.reden})"
+    return uit
+
+
+def vul_uit_opslag(gebruiker: Any, indicator: m.Indicator) -> list[m.Meting]:
+    """Measurements from the indicator store: per period the mean over the indicator's regions."""
+    if indicator.bron != "opslag":
+        raise ValidationError({"bron": "deze indicator komt niet uit de indicatorenopslag"})
+    w = toestand().waarnemingen
+    deel = w[(w["indicator"] == indicator.opslag_indicator) & w["regio"].isin(indicator.regiocodes)]
+    deel = deel.dropna(subset=["waarde"])
+    if deel.empty:
+        raise ValidationError(
+            {
+                "opslag_indicator": f"geen waarden van {indicator.opslag_indicator} voor "
+                f"{', '.join(indicator.regiocodes)} in de opslag"
+            }
+        )
+    metingen = []
+    with wijziging(gebruiker, "opslag_vullen"):
+        for periode, groep in deel.groupby("periode", observed=True):
+            jaar = int(str(periode)[:4])
+            opm = (
+                f"gemiddelde van {len(groep)} gebieden ({', '.join(sorted(map(str, groep['regio'])))}), bron "
+                f"{', '.join(sorted(map(str, groep['bron'].unique())))}"
+            )
+            meting, _ = m.Meting.objects.update_or_create(
+                indicator=indicator,
+                datum=date(jaar, 7, 1),
+                defaults={"waarde": float(groep["waarde"].mean()), "bron": "opslag", "opmerking": opm[:400]},
+            )
+            metingen.append(meting)
+    return metingen
+
+
+# --- P&C ---------------------------------------------------------------------------------
+
+
+def begrotingsregel_toevoegen(gebruiker: Any, product: m.Product, **velden: Any) -> m.Begrotingsregel:
+    with wijziging(gebruiker, "begrotingsregel_toevoegen"):
+        return _bewaar(m.Begrotingsregel(product=product, **velden))  # type: ignore[return-value]
+
+
+def rapportage_vastleggen(
+    gebruiker: Any, product: m.Product, moment: str, jaar: int, **velden: Any
+) -> m.Rapportage:
+    with wijziging(gebruiker, "rapportage_vastleggen"):
+        rapportage = m.Rapportage.objects.filter(product=product, moment=moment, jaar=jaar).first()
+        rapportage = rapportage or m.Rapportage(product=product, moment=moment, jaar=jaar)
+        for k, v in velden.items():
+            setattr(rapportage, k, v)
+        return _bewaar(rapportage)  # type: ignore[return-value]
+
+
+# --- programmes --------------------------------------------------------------------------
+
+
+def aanpak_bewerken(gebruiker: Any, aanpak: m.Gebiedsaanpak, **velden: Any) -> m.Gebiedsaanpak:
+    with wijziging(gebruiker, "aanpak_bewerken", aanpak):
+        if "regiocodes" in velden:
+            velden["regiocodes"] = controleer_regiocodes(list(velden["regiocodes"]))
+        for k, v in velden.items():
+            setattr(aanpak, k, v)
+        return _bewaar(aanpak)  # type: ignore[return-value]
+
+
+def fase_toevoegen(gebruiker: Any, aanpak: m.Gebiedsaanpak, **velden: Any) -> m.Fase:
+    with wijziging(gebruiker, "fase_toevoegen", aanpak):
+        return _bewaar(m.Fase(aanpak=aanpak, **velden))  # type: ignore[return-value]
+
+
+def partner_toevoegen(gebruiker: Any, aanpak: m.Gebiedsaanpak, naam: str, rol: str) -> m.Partner:
+    with wijziging(gebruiker, "partner_toevoegen", aanpak):
+        return _bewaar(m.Partner(aanpak=aanpak, naam=naam, rol=rol))  # type: ignore[return-value]
+
+
+def interventie_koppelen(gebruiker: Any, aanpak: m.Gebiedsaanpak, interventie: m.Interventie) -> None:
+    with wijziging(gebruiker, "interventie_koppelen", aanpak):
+        aanpak.interventies.add(interventie)
+
+
+# --- subsidies ---------------------------------------------------------------------------
+
+
+def aanvraag_indienen(gebruiker: Any, **velden: Any) -> m.Aanvraag:
+    with wijziging(gebruiker, "aanvraag_indienen"):
+        velden["gebied"] = controleer_regiocodes([velden.get("gebied", "")])[0]
+        return _bewaar(m.Aanvraag(status="aangevraagd", **velden))  # type: ignore[return-value]
+
+
+def aanvraag_status(
+    gebruiker: Any,
+    aanvraag: m.Aanvraag,
+    status: str,
+    verleend: Decimal | None = None,
+    datum: date | None = None,
+) -> m.Aanvraag:
+    toegestaan = m.OVERGANGEN.get(aanvraag.status, set())
+    if status not in toegestaan:
+        raise ValidationError(
+            {
+                "status": f"van '{aanvraag.status}' kan niet naar '{status}' "
+                f"(wel naar: {', '.join(sorted(toegestaan)) or 'niets meer'})"
+            }
+        )
+    with wijziging(gebruiker, "aanvraag_status"):
+        aanvraag.status = status
+        if verleend is not None:
+            aanvraag.verleend = verleend
+        if status == "verleend" and aanvraag.verleend is None:
+            aanvraag.verleend = aanvraag.gevraagd
+        _bewaar(aanvraag)
+        _werk_tellingen_bij(aanvraag.regeling, datum or date.today())
+    return aanvraag
+
+
+def _werk_tellingen_bij(regeling: m.Regeling, datum: date) -> None:
+    """Output indicators that count granted applications get a measurement for ``datum``."""
+    aantal = regeling.aanvragen.filter(status__in=m.TELT_MEE).count()
+    for indicator in regeling.indicatoren.filter(bron="aanvragen"):
+        m.Meting.objects.update_or_create(
+            indicator=indicator,
+            datum=datum,
+            defaults={
+                "waarde": float(aantal),
+                "bron": "aanvragen",
+                "opmerking": f"{aantal} verleende aanvragen",
+            },
+        )
+
+
+def deal_aanmaken(gebruiker: Any, ondertekenaars: list[dict[str, str]], **velden: Any) -> m.Deal:
+    soorten = {o.get("soort") for o in ondertekenaars}
+    ontbreekt = {"initiatief", "gemeente", "provincie"} - soorten
+    if ontbreekt:
+        raise ValidationError(
+            {
+                "ondertekenaars": "een deal vraagt ondertekening door initiatief, gemeente en "
+                f"provincie; ontbreekt: {', '.join(sorted(ontbreekt))}"
+            }
+        )
+    with wijziging(gebruiker, "deal_aanmaken"):
+        deal = _bewaar(m.Deal(**velden))
+        for o in ondertekenaars:
+            _bewaar(m.Ondertekenaar(deal=deal, naam=o["naam"], soort=o["soort"]))
+        return deal  # type: ignore[return-value]
+
+
+# --- lerend netwerk -------------------------------------------------------------------------
+
+
+def les_toevoegen(gebruiker: Any, aanpak: m.Gebiedsaanpak | None = None, **velden: Any) -> m.Les:
+    with wijziging(gebruiker, "les_toevoegen", aanpak):
+        velden.setdefault("datum", date.today())
+        return _bewaar(m.Les(aanpak=aanpak, auteur=gebruiker, **velden))  # type: ignore[return-value]
+
+
+def lessen_zoeken(zoekterm: str = "", **filters: Any) -> QuerySet[m.Les]:
+    lessen = m.Les.objects.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+    if not zoekterm.strip():
+        return lessen
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("titel", "tekst", "thema", config="dutch")
+        return lessen.annotate(zoek=vector).filter(zoek=SearchQuery(zoekterm, config="dutch"))
+    voorwaarde = Q()
+    for woord in zoekterm.split():
+        voorwaarde &= Q(titel__icontains=woord) | Q(tekst__icontains=woord) | Q(thema__icontains=woord)
+    return lessen.filter(voorwaarde)
+
+
+# --- users --------------------------------------------------------------------------------
+
+
+def rol_toekennen(gebruiker: Any, wie: Any, rol: str) -> None:
+    if rol not in ROLLEN:
+        raise ValidationError({"rol": f"onbekende rol '{rol}'; kies uit {', '.join(ROLLEN)}"})
+    with wijziging(gebruiker, "rol_toekennen"):
+        wie.groups.remove(*Group.objects.filter(name__in=ROLLEN))
+        wie.groups.add(Group.objects.get_or_create(name=rol)[0])

@@ -1,0 +1,109 @@
+"""Django settings, read from the environment and checked at start-up.
+
+- ``GEBIEDSKOMPAS_DATABASE_URL``: e.g. ``postgres://user:pw@host/db``; default SQLite in the store folder.
+- ``GEBIEDSKOMPAS_SECRET_KEY``: required when ``GEBIEDSKOMPAS_DEBUG`` is off and the app serves the web;
+  for single-user use a random key is generated once and kept in the store folder.
+- ``GEBIEDSKOMPAS_OPSLAG``: the indicator store (default ./opslag).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+OPSLAG = Path(os.environ.get("GEBIEDSKOMPAS_OPSLAG") or "opslag").resolve()
+DEBUG = os.environ.get("GEBIEDSKOMPAS_DEBUG", "0") == "1"
+_ONVEILIGE_SLEUTELS = {"", "geheim", "changeme", "django-insecure", "secret"}
+
+
+def _geheime_sleutel() -> str:
+    sleutel = os.environ.get("GEBIEDSKOMPAS_SECRET_KEY", "")
+    if sleutel:
+        if (sleutel.lower() in _ONVEILIGE_SLEUTELS or len(sleutel) < 32) and not DEBUG:
+            raise ImproperlyConfigured(
+                "GEBIEDSKOMPAS_SECRET_KEY is te kort of een standaardwaarde; "
+                "kies minstens 32 willekeurige tekens"
+            )
+        return sleutel
+    bestand = OPSLAG / "geheime_sleutel"
+    if not bestand.exists():
+        OPSLAG.mkdir(parents=True, exist_ok=True)
+        bestand.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        bestand.chmod(0o600)
+    return bestand.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _geheime_sleutel()
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("GEBIEDSKOMPAS_HOSTS", "localhost,127.0.0.1,testserver").split(",") if h
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "auditlog",
+    "gebiedskompas.web.monitoring",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+ROOT_URLCONF = "gebiedskompas.web.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+WSGI_APPLICATION = "gebiedskompas.web.wsgi.application"
+
+_URL = os.environ.get("GEBIEDSKOMPAS_DATABASE_URL")
+if _URL:
+    DATABASES = {"default": dj_database_url.parse(_URL, conn_max_age=60)}
+else:
+    OPSLAG.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(OPSLAG / "monitoring.sqlite3")}
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LANGUAGE_CODE = "nl"
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("GEBIEDSKOMPAS_HTTPS", "0") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+LOGIN_URL = "/admin/login/"
+
+AUDITLOG_INCLUDE_ALL_MODELS = False
