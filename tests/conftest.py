@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ from typer.testing import CliRunner
 
 from gebiedskompas.laden import laad
 from gebiedskompas.opslag import Opslag
+
+# Django reads its settings lazily; point its store folder away from the working tree for tests.
+os.environ.setdefault("GEBIEDSKOMPAS_OPSLAG", tempfile.mkdtemp(prefix="gk-test-opslag-"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO.parent / "shared" / "data").resolve()
