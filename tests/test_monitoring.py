@@ -341,6 +341,31 @@ def test_indicator_filled_from_the_store(
     assert ind.basiswaarde == round(deel["waarde"].mean(), 1)
 
 
+def test_store_linked_indicator_is_filled_on_creation(
+    voorbeeld: m.Beleidskader, gebruikers: dict[str, User]
+) -> None:
+    antwoord = _post(
+        _client(gebruikers["analist"]),
+        "/api/indicatoren/",
+        {
+            "doel": voorbeeld.doelen.get(code="5.2").pk,
+            "naam": "Regie over eigen leven in Vaals",
+            "eenheid": "%",
+            "basiswaarde": 80,
+            "basisdatum": "2020-07-01",
+            "streefwaarde": 85,
+            "streefdatum": "2027-12-31",
+            "bron": "opslag",
+            "opslag_indicator": "gezondheid.regie_eigen_leven.18plus",
+            "regiocodes": "GM0981",
+        },
+    )
+    assert antwoord.status_code == 201, antwoord.content
+    meting = m.Indicator.objects.get(pk=antwoord.json()["id"]).metingen.get()
+    assert (meting.datum, meting.bron) == (date(2020, 7, 1), "opslag")
+    assert "GM0981" in meting.opmerking
+
+
 def test_example_programmes_use_codes_from_the_register(
     voorbeeld: m.Beleidskader, echte_opslag: Opslag
 ) -> None:

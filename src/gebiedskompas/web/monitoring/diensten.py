@@ -85,9 +85,13 @@ def doel_aanmaken(gebruiker: Any, **velden: Any) -> m.Doel:
 
 
 def indicator_aanmaken(gebruiker: Any, **velden: Any) -> m.Indicator:
+    """A new indicator; one linked to the indicator store gets its measurements right away."""
     with wijziging(gebruiker, "indicator_aanmaken"):
         velden["regiocodes"] = controleer_regiocodes(list(velden.get("regiocodes") or []))
-        return _bewaar(m.Indicator(**velden))  # type: ignore[return-value]
+        indicator: m.Indicator = _bewaar(m.Indicator(**velden))  # type: ignore[assignment]
+        if indicator.bron == "opslag":
+            vul_metingen(indicator)
+        return indicator
 
 
 def meting_invoeren(
@@ -172,6 +176,11 @@ def vul_uit_opslag(gebruiker: Any, indicator: m.Indicator) -> list[m.Meting]:
     """Measurements from the indicator store: per period the mean over the indicator's regions."""
     if indicator.bron != "opslag":
         raise ValidationError({"bron": "deze indicator komt niet uit de indicatorenopslag"})
+    with wijziging(gebruiker, "opslag_vullen"):
+        return vul_metingen(indicator)
+
+
+def vul_metingen(indicator: m.Indicator) -> list[m.Meting]:
     w = toestand().waarnemingen
     deel = w[(w["indicator"] == indicator.opslag_indicator) & w["regio"].isin(indicator.regiocodes)]
     deel = deel.dropna(subset=["waarde"])
@@ -183,19 +192,18 @@ def vul_uit_opslag(gebruiker: Any, indicator: m.Indicator) -> list[m.Meting]:
             }
         )
     metingen = []
-    with wijziging(gebruiker, "opslag_vullen"):
-        for periode, groep in deel.groupby("periode", observed=True):
-            jaar = int(str(periode)[:4])
-            opm = (
-                f"gemiddelde van {len(groep)} gebieden ({', '.join(sorted(map(str, groep['regio'])))}), bron "
-                f"{', '.join(sorted(map(str, groep['bron'].unique())))}"
-            )
-            meting, _ = m.Meting.objects.update_or_create(
-                indicator=indicator,
-                datum=date(jaar, 7, 1),
-                defaults={"waarde": float(groep["waarde"].mean()), "bron": "opslag", "opmerking": opm[:400]},
-            )
-            metingen.append(meting)
+    for periode, groep in deel.groupby("periode", observed=True):
+        jaar = int(str(periode)[:4])
+        opm = (
+            f"gemiddelde van {len(groep)} gebieden ({', '.join(sorted(map(str, groep['regio'])))}), bron "
+            f"{', '.join(sorted(map(str, groep['bron'].unique())))}"
+        )
+        meting, _ = m.Meting.objects.update_or_create(
+            indicator=indicator,
+            datum=date(jaar, 7, 1),
+            defaults={"waarde": float(groep["waarde"].mean()), "bron": "opslag", "opmerking": opm[:400]},
+        )
+        metingen.append(meting)
     return metingen
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from ...codes import niveau_van
 from . import models as m
-from .diensten import toestand
+from .diensten import toestand, vul_metingen
 from .rollen import ROLLEN
 
 BRON_002 = "Concept-beleidskader Samen Leven en Bestaanszekerheid 2024-2027, bijlage doelenboom"
@@ -400,11 +400,4 @@ def _voorbeeld_uit_opslag(kader: m.Beleidskader, aanpakken: list[m.Gebiedsaanpak
         toelichting="Voorbeeld van een indicator uit de opslag (RIVM Gezondheidsmonitor). De streefwaarde "
         "(1 procentpunt lager) is een voorbeeld en moet door de provincie worden vastgesteld.",
     )
-    for periode_, groep in deel.groupby("periode", observed=True):
-        m.Meting.objects.create(
-            indicator=ind,
-            datum=date(int(str(periode_)[:4]), 7, 1),
-            waarde=float(groep["waarde"].mean()),
-            bron="opslag",
-            opmerking=f"gemiddelde van {len(groep)} gebieden",
-        )
+    vul_metingen(ind)
