@@ -355,7 +355,7 @@ def analyseer_commando(
         typer.Option(
             "--uit",
             metavar="MAP",
-            help="Map voor de uitvoer (standaard: uitvoer/<methode>-<periode>).",
+            help="Map voor de uitvoer (standaard: <opslag>/analyses/<methode>-<periode>-<niveau>).",
             show_default=False,
         ),
     ] = None,
@@ -384,7 +384,8 @@ def analyseer_commando(
         return resultaat, wal
 
     resultaat, wal = _voer_uit(voer_uit)
-    map = uit or Path("uitvoer") / f"{methode.naam}-{methode.scope.periode}-{methode.scope.niveau}"
+    naam = f"{methode.naam}-{methode.scope.periode}-{methode.scope.niveau}"
+    map = uit or _opslag(opslag_map).map / "analyses" / naam
     paden = uitvoer.schrijf(resultaat, map, wal)
     if als_json:
         _toon_json({**uitvoer.als_json(resultaat, wal), "bestanden": [str(p) for p in paden]})
@@ -504,3 +505,16 @@ def paragraaf_commando(
         raise typer.Exit(code=1)
     p = maak_paragraaf(gevonden, moment, jaar)
     sys.stdout.write(als_html(p) if html else als_tekst(p))
+
+
+@app.command("web")
+def web_commando(
+    poort: Annotated[int, typer.Option("--poort", help="Poort op deze computer.")] = 8000,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Start de webapp voor één gebruiker op deze computer (http://127.0.0.1:POORT)."""
+    _start_monitoring(opslag_map)
+    from django.core.management import call_command
+
+    console.print(f"gebiedskompas draait op http://127.0.0.1:{poort}/ — stop met Ctrl+C.")
+    call_command("runserver", f"127.0.0.1:{poort}", "--noreload", "--insecure")

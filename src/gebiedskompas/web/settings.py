@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "auditlog",
     "gebiedskompas.web.monitoring",
+    "gebiedskompas.web.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +97,24 @@ LANGUAGE_CODE = "nl"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
+STATIC_ROOT = OPSLAG / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Front-end packages from npm (frontend/package.json), self-hosted: no CDN, no external fonts or tiles.
+_NPM = Path(
+    os.environ.get("GEBIEDSKOMPAS_NPM") or Path(__file__).resolve().parents[3] / "frontend" / "node_modules"
+)
+STATICFILES_DIRS = [
+    (prefix, str(_NPM / pad))
+    for prefix, pad in (
+        ("utrecht", "@utrecht/component-library-css/dist"),
+        ("maplibre", "maplibre-gl/dist"),
+        ("htmx", "htmx.org/dist"),
+    )
+    if (_NPM / pad).is_dir()
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -104,6 +123,8 @@ SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("GEBIEDSKOMPAS_HTTPS", "0")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/inloggen/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/inloggen/"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -48,6 +48,10 @@ def _sleutel() -> tuple[str, str | None]:
     return str(settings.OPSLAG), Opslag(Path(settings.OPSLAG)).huidige_versie()
 
 
+def toestand_map() -> Path:
+    return Path(settings.OPSLAG)
+
+
 def toestand() -> Toestand:
     return _toestand(*_sleutel())
 

@@ -1,0 +1,72 @@
+"""PDF reports with WeasyPrint: tagged (PDF/UA-1), language nl, numbers straight from the run."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from ...catalogus import catalogus
+from . import runs
+
+
+def _getal(x: Any, decimalen: int = 2) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{float(x):,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _label(indicator: str) -> str:
+    ind = catalogus().get(indicator)
+    return ind.label if ind else indicator
+
+
+def _pdf(sjabloon: str, context: dict[str, Any]) -> bytes:
+    html = render_to_string(sjabloon, {**context, "getal": _getal})
+    result: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return result
+
+
+def _citaties(run: runs.Run) -> list[str]:
+    return [
+        f"{g['bronvermelding']}"
+        + (f", versie {g['versie']}" if g.get("versie") else "")
+        + f" (sha256 {g['sha256'][:12]}…)"
+        for g in run.resultaat["runrecord"]["gegevens"]
+    ]
+
+
+def pdf_gebied(run: runs.Run, code: str) -> bytes:
+    rij = run.gebieden[run.gebieden["code"] == code].iloc[0].to_dict()
+    ind = run.indicatoren[run.indicatoren["code"] == code].to_dict("records")
+    for i in ind:
+        i["label"] = _label(i["indicator"])
+    return _pdf(
+        "site/pdf_gebied.html",
+        {
+            "run": run,
+            "g": rij,
+            "indicatoren": ind,
+            "themas": run.themas[run.themas["code"] == code].to_dict("records"),
+            "citaties": _citaties(run),
+        },
+    )
+
+
+def pdf_analyse(run: runs.Run) -> bytes:
+    labels = {i["id"]: _label(i["id"]) for t in run.methode["thema"] for i in t["indicator"]}
+    return _pdf(
+        "site/pdf_analyse.html",
+        {
+            "run": run,
+            "methode": run.methode,
+            "gebieden": run.gebieden.to_dict("records"),
+            "labels": labels,
+            "record": run.resultaat["runrecord"],
+            "gevoeligheid": run.resultaat["gevoeligheid"],
+            "samenhang": run.resultaat["samenhang"],
+            "citaties": _citaties(run),
+        },
+    )

@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth
+from django.urls import path
+
+from . import views as v
+
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("inloggen/", auth.LoginView.as_view(template_name="site/inloggen.html"), name="inloggen"),
+    path("uitloggen/", auth.LogoutView.as_view(), name="uitloggen"),
+    path("analyse/<str:run>/", v.analyse, name="analyse"),
+    path("analyse/<str:run>/ranglijst/", v.ranglijst, name="ranglijst"),
+    path("analyse/<str:run>/kaart/", v.kaart, name="kaart"),
+    path("analyse/<str:run>/kaart.geojson", v.kaart_geo, name="kaart_geo"),
+    path("analyse/<str:run>/rapport.pdf", v.rapport_analyse, name="rapport_analyse"),
+    path("analyse/<str:run>/gebied/<str:code>.pdf", v.rapport_gebied, name="rapport_gebied"),
+    path("gebied/<str:code>/", v.gebied, name="gebied"),
+    path("monitoring/doelenboom/<str:kader>/", v.doelenboom, name="doelenboom"),
+    path("monitoring/paragraaf/<int:product>/", v.paragraaf, name="paragraaf"),
+    path("monitoring/aanpakken/", v.aanpakken, name="aanpakken"),
+    path("monitoring/aanpakken/<int:pk>/", v.aanpak, name="aanpak"),
+    path("monitoring/subsidies/", v.aanvragen, name="aanvragen"),
+    path("monitoring/lessen/", v.lessen, name="lessen"),
+]
