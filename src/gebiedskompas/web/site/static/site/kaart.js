@@ -18,10 +18,12 @@
     return ["case", ["==", ["typeof", ["get", "waarde"]], "number"], stappen, "#e0e0e0"];
   }
   function getal(x, d) { return x === null || x === undefined ? "–" : Number(x).toLocaleString("nl-NL", { maximumFractionDigits: d }); }
-  fetch(element.dataset.geo, { credentials: "same-origin" }).then((r) => r.json()).then((geo) => {
+  const kaartKlaar = new Promise((klaar) => kaart.on("load", klaar));
+  const gegevens = fetch(element.dataset.geo, { credentials: "same-origin" }).then((r) => r.json());
+  Promise.all([gegevens, kaartKlaar]).then(([geo]) => {
     const programma = geo.programma || [];
     const codes = new Set(programma.flatMap((p) => p.codes));
-    kaart.on("load", () => {
+    {
       kaart.addSource("gebieden", { type: "geojson", data: { type: "FeatureCollection", features: geo.features } });
       kaart.addLayer({ id: "vlakken", type: "fill", source: "gebieden", paint: { "fill-color": kleur(), "fill-opacity": 0.85 } });
       kaart.addLayer({ id: "randen", type: "line", source: "gebieden", paint: { "line-color": "#555555", "line-width": 0.4 } });
@@ -32,8 +34,8 @@
         .forEach((p) => p[0].forEach((c) => grenzen.extend(c))));
       if (!grenzen.isEmpty()) kaart.fitBounds(grenzen, { padding: 10, animate: false });
       element.dataset.geladen = String(geo.features.length);
-    });
-    kaart.on("idle", () => { element.dataset.klaar = "ja"; });
+      kaart.once("idle", () => { element.dataset.klaar = "ja"; });
+    }
   });
   function toon(e) {
     const f = e.features && e.features[0];
