@@ -46,3 +46,10 @@ def maphash(map: Path) -> dict[str, str]:
         for p in sorted(map.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture(scope="session")
+def web_opslag(echte_opslag: Opslag, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from .webhulp import opslag_met_analyses
+
+    return opslag_met_analyses(echte_opslag, tmp_path_factory.mktemp("web") / "opslag")

@@ -518,3 +518,54 @@ def web_commando(
 
     console.print(f"gebiedskompas draait op http://127.0.0.1:{poort}/ — stop met Ctrl+C.")
     call_command("runserver", f"127.0.0.1:{poort}", "--noreload", "--insecure")
+
+
+@app.command("rapport")
+def rapport_commando(
+    analyse: Annotated[
+        str, typer.Argument(help="Naam van een opgeslagen analyse, bijvoorbeeld dorpen-2020-gemeente.")
+    ],
+    gebied: Annotated[
+        str | None, typer.Option("--gebied", help="Regiocode voor een gebiedsprofiel.", show_default=False)
+    ] = None,
+    formaat: Annotated[
+        str, typer.Option("--formaat", metavar="pdf|xlsx|geojson", help="Uitvoerformaat.")
+    ] = "pdf",
+    uit: Annotated[
+        Path | None, typer.Option("--uit", metavar="PAD", help="Bestand om te schrijven.", show_default=False)
+    ] = None,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Maak een rapport van een opgeslagen analyse: PDF (analyse of gebiedsprofiel), Excel of GeoJSON."""
+    _start_monitoring(opslag_map)
+    import json as json_module
+
+    from django.http import Http404
+
+    from .web.site import runs
+    from .web.site.pdf import pdf_analyse, pdf_gebied
+    from .web.site.views import kaart_geojson
+
+    try:
+        run = runs.laad(analyse)
+    except Http404:
+        fouten.print(
+            f"[bold red]Fout:[/] analyse '{analyse}' bestaat niet; kies uit: "
+            f"{', '.join(runs.namen()) or 'geen'}"
+        )
+        raise typer.Exit(code=1) from None
+    if gebied is not None and gebied not in set(run.gebieden["code"]):
+        fouten.print(f"[bold red]Fout:[/] gebied {gebied} komt niet voor in analyse {analyse}")
+        raise typer.Exit(code=1)
+    if formaat == "pdf":
+        inhoud = pdf_gebied(run, gebied) if gebied else pdf_analyse(run)
+    elif formaat == "xlsx":
+        inhoud = (run.map / "resultaat.xlsx").read_bytes()
+    elif formaat == "geojson":
+        inhoud = json_module.dumps(kaart_geojson(run), ensure_ascii=False).encode()
+    else:
+        fouten.print(f"[bold red]Fout:[/] onbekend formaat '{formaat}'; kies pdf, xlsx of geojson")
+        raise typer.Exit(code=2)
+    doel = uit or Path(f"{analyse}{'-' + gebied if gebied else ''}.{formaat}")
+    doel.write_bytes(inhoud)
+    console.print(f"Geschreven: {doel}")

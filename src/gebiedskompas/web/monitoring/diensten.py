@@ -57,9 +57,22 @@ def toestand() -> Toestand:
 
 
 @lru_cache(maxsize=4)
+def _register(map: str, versie: str | None) -> Register:
+    toestand = _toestand(map, versie)
+    register = Register(toestand.regios, toestand.grenswijzigingen)
+    register.tabel  # noqa: B018 (build the consolidated table once per store version)
+    return register
+
+
+def register() -> Register:
+    """The region register of the current store version, built once per process."""
+    return _register(*_sleutel())
+
+
+@lru_cache(maxsize=4)
 def _bekende_codes(map: str, versie: str | None) -> frozenset[str] | None:
-    register = Register(_toestand(map, versie).regios)
-    return frozenset(register.tabel["code"]) if not register.tabel.empty else None
+    tabel = _register(map, versie).tabel
+    return frozenset(tabel["code"]) if not tabel.empty else None
 
 
 def controleer_regiocodes(codes: list[str]) -> list[str]:
@@ -139,7 +152,9 @@ def status_overschrijven(
 
 
 def laatste_meting(indicator: m.Indicator) -> m.Meting | None:
-    return indicator.metingen.filter(datum__gt=indicator.basisdatum).order_by("-datum").first()
+    # .all() so that prefetched measurements are used (the doelenboom page prefetches them)
+    na_basis = [x for x in indicator.metingen.all() if x.datum > indicator.basisdatum]
+    return max(na_basis, key=lambda x: x.datum, default=None)
 
 
 def indicatorstatus(indicator: m.Indicator) -> dict[str, Any]:
@@ -153,7 +168,7 @@ def indicatorstatus(indicator: m.Indicator) -> dict[str, Any]:
         meting.datum if meting else None,
         indicator.richting,
     )  # type: ignore[arg-type]
-    override = indicator.overrides.filter(actief=True).first()
+    override = next((o for o in indicator.overrides.all() if o.actief), None)
     uit = {
         "status": b.status,
         "label": b.label,

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ...catalogus import catalogus
 from ...codes import niveau_van, normaliseer
-from ...register import STEDELIJKHEID_LABELS, Register
+from ...register import STEDELIJKHEID_LABELS
 from ..monitoring import diensten as d
 from ..monitoring import models as m
 from ..monitoring.paragraaf import als_html, maak_paragraaf
@@ -233,8 +233,12 @@ def _klassegrenzen(waarden: pd.Series, aantal: int = 5) -> list[float]:
 
 @pagina
 def kaart_geo(request: HttpRequest, run: str) -> JsonResponse:
-    r = runs.laad(run)
-    waarden = _laagwaarden(r, request.GET.get("laag", "composiet")).set_index("code")
+    return JsonResponse(kaart_geojson(runs.laad(run), request.GET.get("laag", "composiet")))
+
+
+def kaart_geojson(r: runs.Run, laag: str = "composiet") -> dict[str, Any]:
+    """Boundaries with the layer's value, benchmark, margins and group; programme areas listed."""
+    waarden = _laagwaarden(r, laag).set_index("code")
     niveau = r.methode["scope"]["niveau"]
     features = []
     for f in _grenzen(niveau, int(r.methode["scope"]["periode"][:4]), set(r.gebieden["provincie"].dropna())):
@@ -250,8 +254,7 @@ def kaart_geo(request: HttpRequest, run: str) -> JsonResponse:
                 "groep": rij["groep"],
             }
         features.append({"type": "Feature", "properties": eig, "geometry": f["geometry"]})
-    programma = _programmagrenzen()
-    return JsonResponse({"type": "FeatureCollection", "features": features, "programma": programma})
+    return {"type": "FeatureCollection", "features": features, "programma": _programmagrenzen()}
 
 
 def _json(x: Any) -> float | None:
@@ -275,7 +278,7 @@ def _grenzen(niveau: str, jaar: int, provincies: set[str]) -> list[dict[str, Any
 def _gemeenten_in(provincies: set[str]) -> set[str]:
     if not provincies:
         return set()
-    t = Register(d.toestand().regios).tabel
+    t = d.register().tabel
     return set(t[(t["niveau"] == "gemeente") & t["provincie"].isin(provincies)]["code"])
 
 
@@ -295,7 +298,7 @@ def gebied(request: HttpRequest, code: str) -> HttpResponse:
     if niveau_van(code) is None:
         raise Http404("geen geldige regiocode")
     toestand = d.toestand()
-    register = Register(toestand.regios)
+    register = d.register()
     profiel = (
         register.profiel(code)
         if register.bestaat(code)

@@ -1,0 +1,157 @@
+"""Benchmark: latency of the main pages under 50 concurrent requests on loopback.
+
+Self-contained: loads ../shared/data into a temporary store, runs two analyses, loads the example
+monitoring data, starts gunicorn on 127.0.0.1 and sends a bounded number of requests (count and
+time) from 50 threads. Prints p50/p95 per page and the ratio to the login page (baseline in the
+same run). Target: p95 < 100 ms.
+Run: python bench/web.py [DATA_MAP]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+GELIJKTIJDIG = 50
+PER_PAGINA = 200
+MAX_SECONDEN = 120
+BIN = Path(sys.executable).parent
+
+
+def _vrije_poort() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _voorbereiden(data: Path, opslag: Path, env: dict[str, str]) -> None:
+    gk = str(BIN / "gebiedskompas")
+    for args in (
+        ["laad", str(data)],
+        ["analyseer", "dorpen", "--robuustheid", "200", "--naast", "wijken"],
+        ["analyseer", "wijken", "--niveau", "buurt"],
+        ["voorbeeld"],
+    ):
+        subprocess.run([gk, *args, "--opslag", str(opslag)], env=env, check=True, capture_output=True)
+    code = (
+        "import django; django.setup(); from django.contrib.auth.models import User; "
+        "u = User.objects.get(username='beheerder'); u.set_password('bench-wachtwoord'); u.save()"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+def _inloggen(basis: str) -> dict[str, str]:
+    with httpx.Client(base_url=basis) as c:
+        pagina = c.get("/inloggen/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', pagina.text).group(1)  # type: ignore[union-attr]
+        c.post(
+            "/inloggen/",
+            data={"username": "beheerder", "password": "bench-wachtwoord", "csrfmiddlewaretoken": token},
+            headers={"Referer": basis + "/inloggen/"},
+        )
+        return dict(c.cookies)
+
+
+def _meet(basis: str, pad: str, cookies: dict[str, str]) -> list[float]:
+    einde = time.monotonic() + MAX_SECONDEN
+    client = httpx.Client(base_url=basis, cookies=cookies, timeout=30)
+
+    def een(_: int) -> float:
+        if time.monotonic() > einde:
+            return float("nan")
+        start = time.perf_counter()
+        antwoord = client.get(pad)
+        duur = time.perf_counter() - start
+        assert antwoord.status_code == 200, (pad, antwoord.status_code)
+        return duur
+
+    with ThreadPoolExecutor(GELIJKTIJDIG) as pool:
+        tijden = [t for t in pool.map(een, range(PER_PAGINA)) if t == t]
+    client.close()
+    return tijden
+
+
+def _p(tijden: list[float], q: float) -> float:
+    return statistics.quantiles(tijden, n=100)[int(q) - 1] * 1000
+
+
+def main() -> None:
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
+    with tempfile.TemporaryDirectory() as tmp:
+        opslag = Path(tmp) / "opslag"
+        env = {
+            **os.environ,
+            "GEBIEDSKOMPAS_OPSLAG": str(opslag),
+            "DJANGO_SETTINGS_MODULE": "gebiedskompas.web.settings",
+        }
+        env.pop("GEBIEDSKOMPAS_DATABASE_URL", None)
+        _voorbereiden(data, opslag, env)
+        poort = _vrije_poort()
+        server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "gebiedskompas.web.wsgi:application",
+                "-b",
+                f"127.0.0.1:{poort}",
+                "-w",
+                "2",
+                "--threads",
+                "4",
+                "--preload",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        try:
+            basis = f"http://127.0.0.1:{poort}"
+            for _ in range(100):
+                try:
+                    httpx.get(basis + "/inloggen/", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            cookies = _inloggen(basis)
+            paginas = [
+                "/inloggen/",
+                "/",
+                "/analyse/dorpen-2020-gemeente/",
+                "/analyse/dorpen-2020-gemeente/ranglijst/",
+                "/analyse/dorpen-2020-gemeente/kaart/",
+                "/gebied/GM0889/",
+                "/monitoring/doelenboom/SLB/",
+                "/monitoring/aanpakken/",
+                "/monitoring/lessen/",
+            ]
+            for pad in paginas * 10:  # warm-up: every worker thread, caches and first imports
+                httpx.get(basis + pad, cookies=cookies)
+            basislijn = None
+            print(
+                f"{GELIJKTIJDIG} gelijktijdige verzoeken, {PER_PAGINA} per pagina, "
+                "gunicorn 2 workers x 4 threads, --preload"
+            )
+            for pad in paginas:
+                tijden = _meet(basis, pad, cookies)
+                p95 = _p(tijden, 95)
+                basislijn = basislijn or p95
+                print(
+                    f"{pad:45s} p50 {_p(tijden, 50):7.1f} ms  p95 {p95:7.1f} ms  "
+                    f"({p95 / basislijn:4.1f}x inlogpagina)"
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

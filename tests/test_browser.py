@@ -1,0 +1,146 @@
+"""Browser tests in Debian's chromium (Playwright never downloads a browser): click through map →
+area profile → report download, log in as each role, axe-core on every page type, no external requests."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gebiedskompas.web.monitoring import models as m
+
+from .webhulp import ROLLEN, WACHTWOORD, gebruikers_en_voorbeeld
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[1] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+ARGS = [
+    "--no-sandbox",
+    "--use-gl=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def omgeving(live_server: Any, settings: Any, web_opslag: Path) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debians chromium (zie .ci/run)")
+    settings.OPSLAG = web_opslag
+    gebruikers_en_voorbeeld()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
+    yield live_server.url
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def browser(omgeving: str) -> Iterator[tuple[Any, list[str], str]]:
+    from playwright.sync_api import sync_playwright
+
+    extern: list[str] = []
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = b.new_context(accept_downloads=True)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith(omgeving) or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                extern.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        yield context, extern, omgeving
+        b.close()
+
+
+def _login(page: Any, basis: str, rol: str) -> None:
+    page.goto(f"{basis}/inloggen/")
+    page.fill("#id_username", rol)
+    page.fill("#id_password", WACHTWOORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{basis}/")
+
+
+def _axe(page: Any) -> list[Any]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+        .map(v => [v.id, v.nodes.length])""")
+
+
+def test_click_through_map_profile_and_report(browser: tuple[Any, list[str], str]) -> None:
+    context, extern, basis = browser
+    page = context.new_page()
+    _login(page, basis, "analist")
+    page.click("text=ranglijst >> nth=0")
+    page.wait_for_selector("table tbody tr")
+    start = time.perf_counter()
+    page.goto(f"{basis}/analyse/wijken-2020-buurt/kaart/")
+    page.wait_for_selector("#kaart[data-klaar=ja]", timeout=10_000)
+    duur = time.perf_counter() - start
+    assert (
+        int(page.get_attribute("#kaart", "data-geladen")) > 700
+    )  # all Limburg buurten of the boundary layer
+    assert duur < 2.0, f"kaart van alle Limburgse buurten in {duur:.2f} s"
+    page.goto(f"{basis}/analyse/dorpen-2020-gemeente/kaart/")
+    page.wait_for_selector("#kaart[data-klaar=ja]", timeout=10_000)
+    page.click("table a:text('Beesel')")
+    page.wait_for_url(f"{basis}/gebied/GM0889/**")
+    assert "Reuver/Offenbeek" in page.content()
+    with page.expect_download() as download:
+        page.click("text=Gebiedsprofiel als PDF")
+    pad = download.value.path()
+    assert Path(pad).read_bytes().startswith(b"%PDF")
+    assert extern == []
+
+
+def test_each_role_logs_in(browser: tuple[Any, list[str], str]) -> None:
+    context, extern, basis = browser
+    for rol in ROLLEN:
+        page = context.new_page()
+        _login(page, basis, rol)
+        assert f"ingelogd als {rol}" in page.content()
+        page.click("text=Uitloggen")
+        page.wait_for_url(f"{basis}/inloggen/")
+        page.close()
+    assert extern == []
+
+
+def test_no_accessibility_violations_on_any_page_type(browser: tuple[Any, list[str], str]) -> None:
+    context, extern, basis = browser
+    page = context.new_page()
+    page.goto(f"{basis}/inloggen/")
+    assert _axe(page) == []
+    _login(page, basis, "analist")
+    product = m.Product.objects.get(code="2.2.1").pk
+    aanpak = m.Gebiedsaanpak.objects.get(naam="Reuver/Offenbeek").pk
+    paginas = [
+        "/",
+        "/analyse/dorpen-2020-gemeente/",
+        "/analyse/dorpen-2020-gemeente/ranglijst/",
+        "/analyse/dorpen-2020-gemeente/kaart/",
+        "/gebied/GM0889/",
+        "/monitoring/doelenboom/SLB/",
+        f"/monitoring/paragraaf/{product}/",
+        "/monitoring/aanpakken/",
+        f"/monitoring/aanpakken/{aanpak}/",
+        "/monitoring/subsidies/",
+        "/monitoring/lessen/",
+    ]
+    gevonden = {}
+    for url in paginas:
+        page.goto(basis + url)
+        if "kaart" in url:
+            page.wait_for_selector("#kaart[data-klaar=ja]", timeout=10_000)
+        gevonden[url] = _axe(page)
+    assert gevonden == {url: [] for url in paginas}
+    assert extern == []
