@@ -69,11 +69,17 @@ class Register:
         samengevoegd["jaar"] = samengevoegd["jaar"].astype(int)
         return samengevoegd
 
+    @cached_property
+    def _posities(self) -> dict[str, Any]:
+        """Row positions per code (the table is sorted by code and year)."""
+        return {str(c): p for c, p in self.tabel.groupby("code", sort=False).indices.items()}
+
     def jaren(self, code: str) -> pd.DataFrame:
-        return self.tabel[self.tabel["code"] == code].sort_values("jaar")
+        posities = self._posities.get(code)
+        return self.tabel.iloc[posities] if posities is not None else self.tabel.iloc[0:0]
 
     def bestaat(self, code: str) -> bool:
-        return bool((self.tabel["code"] == code).any()) if not self.tabel.empty else False
+        return code in self._posities
 
     def gemeenten(self, jaar: int) -> pd.DataFrame:
         t = self.tabel
@@ -100,12 +106,23 @@ class Register:
         )
         return dict(zip(dichtst["code"].astype(str), dichtst["provincie"].astype(str), strict=True))
 
+    @cached_property
+    def _provincie_per_jaar(self) -> dict[str, list[tuple[int, str]]]:
+        t = self.tabel
+        if t.empty:
+            return {}
+        t = t[(t["niveau"] == "gemeente") & t["provincie"].notna()]
+        uit: dict[str, list[tuple[int, str]]] = {}
+        for code, jaar, provincie in zip(t["code"], t["jaar"], t["provincie"], strict=True):
+            uit.setdefault(str(code), []).append((int(jaar), str(provincie)))
+        return uit
+
     def provincie(self, gemeente: str, jaar: int) -> str | None:
-        rijen = self.jaren(gemeente).dropna(subset=["provincie"])
-        if rijen.empty:
+        """The gemeente's provincie in the register year nearest to ``jaar`` (earlier year on a tie)."""
+        kandidaten = self._provincie_per_jaar.get(gemeente)
+        if not kandidaten:
             return None
-        rijen = rijen.assign(afstand=(rijen["jaar"] - jaar).abs()).sort_values(["afstand", "jaar"])
-        return str(rijen.iloc[0]["provincie"])
+        return min(kandidaten, key=lambda jp: (abs(jp[0] - jaar), jp[0]))[1]
 
     def ouders(self, code: str, jaar: int | None = None) -> list[str]:
         """Parent chain: buurt -> wijk -> gemeente -> provincie -> Nederland."""
