@@ -132,6 +132,11 @@ def _zoek_titel(ruw: RuweTabel, titel: str) -> str | None:
     return None
 
 
+def eerste(masker: pd.Series) -> int:
+    """Position of the first True in a boolean series (the first bad row to report)."""
+    return int(np.flatnonzero(masker.to_numpy())[0])
+
+
 def als_getal(ruw: RuweTabel, kolom: str) -> pd.Series:
     """Parse a text column to float. StatLine markers become NaN (never 0); any other
     text raises an error naming file, row and column."""
@@ -146,7 +151,7 @@ def als_getal(ruw: RuweTabel, kolom: str) -> pd.Series:
     getallen = pd.to_numeric(schoon, errors="coerce").astype("float64")
     fout = getallen.isna() & ~ontbreekt
     if fout.any():
-        positie = int(np.flatnonzero(fout.to_numpy())[0])
+        positie = eerste(fout)
         raise InvoerFout(
             f"'{tekst.iloc[positie]}' is geen getal (verwacht: een getal of een StatLine-teken "
             "zoals '.', 'x' of '-')",
@@ -173,7 +178,7 @@ def als_regiocodes(ruw: RuweTabel, kolom: str) -> Regiocodes:
     aggregaat = ~geldig & codes.str.match(r"^[A-Z]{2}\d+$") & codes.str[:2].isin(AGGREGAAT_PREFIXEN)
     fout = ~geldig & ~aggregaat
     if fout.any():
-        positie = int(np.flatnonzero(fout.to_numpy())[0])
+        positie = eerste(fout)
         raise InvoerFout(
             f"regiocode '{codes.iloc[positie]}' past op geen bekend patroon "
             "(verwacht bijvoorbeeld NL00, PV31, GM0917, WK091712 of BU09173300)",

@@ -110,6 +110,11 @@ def _getal(x: float | None) -> str:
     return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def _gemeten(indicator: dict[str, Any]) -> str:
+    laatste = indicator["laatste_meting"]
+    return f"{_getal(laatste['waarde'])} ({laatste['datum']})" if laatste else "nog niet gemeten"
+
+
 def als_html(p: Paragraaf) -> str:
     delen = [f'<section lang="nl"><h2>{escape(p.titel())}</h2>']
     if p.rapportage is not None:
@@ -135,8 +140,7 @@ def als_html(p: Paragraaf) -> str:
         for d in p.doelen:
             delen.append(f"<li>{escape(d['code'])} {escape(d['titel'])}<ul>")
             for i in d["indicatoren"]:
-                laatste = i["laatste_meting"]
-                nu = f"{_getal(laatste['waarde'])} ({laatste['datum']})" if laatste else "nog niet gemeten"
+                nu = _gemeten(i)
                 delen.append(
                     f"<li>{escape(i['naam'])}: {nu}; basis {_getal(i['basis'])}, streef "
                     f"{_getal(i['streef'])} in {i['streefdatum'][:4]} — <strong>{escape(i['label'])}"
@@ -183,8 +187,7 @@ def als_tekst(p: Paragraaf) -> str:
     for d in p.doelen:
         regels.append(f"{d['code']} {d['titel']}")
         for i in d["indicatoren"]:
-            laatste = i["laatste_meting"]
-            nu = f"{_getal(laatste['waarde'])} ({laatste['datum']})" if laatste else "nog niet gemeten"
+            nu = _gemeten(i)
             regels.append(
                 f"- {i['naam']}: {nu}; basis {_getal(i['basis'])}, streef {_getal(i['streef'])}: "
                 f"{i['label']} ({i['reden']})"
