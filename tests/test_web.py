@@ -118,6 +118,14 @@ def test_ranking_filters_sorting_and_downloads(gebruikers: dict[str, User], web_
     assert "<html" not in deel.content.decode() and gebieden["code"].iloc[0] in deel.content.decode()
 
 
+def test_analysis_excel_download(gebruikers: dict[str, User]) -> None:
+    c = Client()
+    c.force_login(gebruikers["lezer"])
+    antwoord = c.get(f"/analyse/{DORPEN}/resultaat.xlsx")
+    bladen = pd.ExcelFile(io.BytesIO(antwoord.content), engine="calamine").sheet_names
+    assert {"Gebieden", "Thema's", "Indicatoren", "Methode", "Herkomst"} <= set(bladen)
+
+
 def test_map_geojson_has_values_benchmark_and_programmes(
     gebruikers: dict[str, User], web_opslag: Path
 ) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("analyse/<str:run>/kaart/", v.kaart, name="kaart"),
     path("analyse/<str:run>/kaart.geojson", v.kaart_geo, name="kaart_geo"),
     path("analyse/<str:run>/rapport.pdf", v.rapport_analyse, name="rapport_analyse"),
+    path("analyse/<str:run>/resultaat.xlsx", v.excel_analyse, name="excel_analyse"),
     path("analyse/<str:run>/gebied/<str:code>.pdf", v.rapport_gebied, name="rapport_gebied"),
     path("gebied/<str:code>/", v.gebied, name="gebied"),
     path("monitoring/doelenboom/<str:kader>/", v.doelenboom, name="doelenboom"),

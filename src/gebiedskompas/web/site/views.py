@@ -376,6 +376,15 @@ def rapport_gebied(request: HttpRequest, run: str, code: str) -> HttpResponse:
 
 
 @pagina
+def excel_analyse(request: HttpRequest, run: str) -> HttpResponse:
+    r = runs.laad(run)
+    antwoord = HttpResponse((r.map / "resultaat.xlsx").read_bytes(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    antwoord["Content-Disposition"] = f'attachment; filename="analyse-{run}.xlsx"'
+    return antwoord
+
+
+@pagina
 def rapport_analyse(request: HttpRequest, run: str) -> HttpResponse:
     return _pdf(pdf_analyse(runs.laad(run)), f"analyse-{run}.pdf")
 
