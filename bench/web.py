@@ -175,7 +175,7 @@ def main() -> None:
             script.write_text(LUA, encoding="utf-8")
             bron = "wrk -t2 -c50 -d5s" if shutil.which("wrk") else f"{GELIJKTIJDIG} Python-threads"
             heeft_wrk = shutil.which("wrk") is not None
-            print(f"{GELIJKTIJDIG} gelijktijdige verbindingen ({bron}); gunicorn 2 workers x 4 threads")
+            print(f"{GELIJKTIJDIG} gelijktijdige verbindingen ({bron}); gunicorn 3 sync workers, --preload")
             for pad in paginas:
                 if heeft_wrk:
                     p50, p95, aantal, fouten = _wrk(basis, pad, cookies, script)

@@ -53,3 +53,11 @@ def web_opslag(echte_opslag: Opslag, tmp_path_factory: pytest.TempPathFactory) -
     from .webhulp import opslag_met_analyses
 
     return opslag_met_analyses(echte_opslag, tmp_path_factory.mktemp("web") / "opslag")
+
+
+@pytest.fixture(autouse=True)
+def _lege_paginacache() -> None:
+    """Each test starts with an empty page cache (test databases restart their revision counter)."""
+    from django.core.cache import cache
+
+    cache.clear()

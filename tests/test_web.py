@@ -194,3 +194,23 @@ def test_session_and_csrf_settings(settings: Any) -> None:
     c = Client(enforce_csrf_checks=True)
     c.force_login(User.objects.create_superuser("csrf", "", "x"))
     assert c.post("/api/deals/", {}).status_code == 403  # no CSRF token
+
+
+def test_cached_pages_show_changes_at_once(gebruikers: dict[str, User]) -> None:
+    from gebiedskompas.web.monitoring import diensten as d
+
+    c = Client()
+    c.force_login(gebruikers["lezer"])
+    aanpak = m.Gebiedsaanpak.objects.get(naam="Reuver/Offenbeek")
+    url = f"/monitoring/aanpakken/{aanpak.pk}/"
+    assert "Stichting De Schakel" not in c.get(url).content.decode()
+    assert "Stichting De Schakel" not in c.get(url).content.decode()  # served from the cache
+    d.partner_toevoegen(gebruikers["analist"], aanpak, "Stichting De Schakel", "welzijn")
+    assert "Stichting De Schakel" in c.get(url).content.decode()
+    d.interventie_koppelen(gebruikers["analist"], aanpak, m.Interventie.objects.get(naam="Keigezond"))
+    assert "Keigezond" in c.get(url).content.decode()  # many-to-many changes count too
+    # a reader and an analyst get different pages (forms), never each other's cached copy
+    c2 = Client()
+    c2.force_login(gebruikers["analist"])
+    assert 'name="waarde"' in c2.get("/monitoring/doelenboom/SLB/").content.decode()
+    assert 'name="waarde"' not in c.get("/monitoring/doelenboom/SLB/").content.decode()

@@ -13,3 +13,6 @@ class MonitoringConfig(AppConfig):
 
         for model in models.GEAUDIT:
             auditlog.register(model)
+        from .revisie import koppel
+
+        koppel()

@@ -378,3 +378,9 @@ GEAUDIT = [
     Ondertekenaar,
     Les,
 ]
+
+
+class Revisie(models.Model):
+    """One counter, raised by every change to monitoring data; part of the page cache key."""
+
+    teller = models.PositiveBigIntegerField(default=0)

@@ -6,7 +6,7 @@ from . import views as v
 urlpatterns = [
     path("", v.index, name="index"),
     path("inloggen/", auth.LoginView.as_view(template_name="site/inloggen.html"), name="inloggen"),
-    path("uitloggen/", auth.LogoutView.as_view(), name="uitloggen"),
+    path("uitloggen/", v.uitloggen, name="uitloggen"),
     path("analyse/<str:run>/", v.analyse, name="analyse"),
     path("analyse/<str:run>/ranglijst/", v.ranglijst, name="ranglijst"),
     path("analyse/<str:run>/kaart/", v.kaart, name="kaart"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from collections.abc import Callable
@@ -10,15 +11,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 from ...catalogus import catalogus
 from ...codes import niveau_van, normaliseer
+from ...opslag import Opslag
 from ...register import STEDELIJKHEID_LABELS
 from ..monitoring import diensten as d
 from ..monitoring import models as m
+from ..monitoring import revisie
 from ..monitoring.paragraaf import als_html, maak_paragraaf
 from ..monitoring.rollen import mag, rol_van
 from . import runs
@@ -28,14 +34,60 @@ View = Callable[..., HttpResponse]
 
 
 def pagina(view: View) -> View:
+    """Login and a role required. Read-only pages are cached per process, keyed on the address,
+    the role (pages hold nothing user-specific), the store version, the saved analyses and the
+    monitoring data revision, so any change shows at once."""
+
     @login_required
+    @ensure_csrf_cookie
     @wraps(view)
     def omhulsel(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if rol_van(request.user) is None:
+        rol = rol_van(request.user)
+        if rol is None:
             return render(request, "site/geen_rol.html", status=403)
-        return view(request, *args, **kwargs)
+        if request.method != "GET":
+            return view(request, *args, **kwargs)
+        sleutel = _cachesleutel(request, rol)
+        bewaard = cache.get(sleutel)
+        if bewaard is not None:
+            return HttpResponse(bewaard[0], content_type=bewaard[1])
+        antwoord = view(request, *args, **kwargs)
+        soort = antwoord.get("Content-Type", "")
+        if (
+            antwoord.status_code == 200
+            and not antwoord.has_header("Content-Disposition")
+            and (soort.startswith("text/html") or soort.startswith("application/json"))
+        ):
+            cache.set(sleutel, (antwoord.content, soort), 600)
+        return antwoord
 
     return omhulsel
+
+
+def _cachesleutel(request: HttpRequest, rol: str) -> str:
+    analyses = runs.runmap()
+    handtekening = [(n, (analyses / n / "resultaat.json").stat().st_mtime_ns) for n in runs.namen()]
+    delen = (
+        request.get_full_path(),
+        rol,
+        request.headers.get("HX-Request", ""),
+        Opslag(d.toestand_map()).huidige_versie(),
+        handtekening,
+        revisie.huidige(),
+    )
+    return "pagina:" + hashlib.sha256(repr(delen).encode()).hexdigest()
+
+
+def uitloggen(request: HttpRequest) -> HttpResponse:
+    """Log out by POST (htmx sends the CSRF token from the cookie) and go to the login page."""
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    logout(request)
+    if request.headers.get("HX-Request"):
+        antwoord = HttpResponse(status=204)
+        antwoord["HX-Redirect"] = "/inloggen/"
+        return antwoord
+    return redirect("/inloggen/")
 
 
 def _label(indicator: str) -> str:
@@ -263,8 +315,6 @@ def _json(x: Any) -> float | None:
 
 def _grenzen(niveau: str, jaar: int, provincies: set[str]) -> list[dict[str, Any]]:
     """Boundaries of the level from the store, nearest year; limited to the run's provinces."""
-    from ...opslag import Opslag
-
     opslag = Opslag(d.toestand_map())
     beschikbaar = [k for k in d.toestand().grenzen if k.startswith(f"{niveau}_")]
     if not beschikbaar:
@@ -378,8 +428,10 @@ def rapport_gebied(request: HttpRequest, run: str, code: str) -> HttpResponse:
 @pagina
 def excel_analyse(request: HttpRequest, run: str) -> HttpResponse:
     r = runs.laad(run)
-    antwoord = HttpResponse((r.map / "resultaat.xlsx").read_bytes(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    antwoord = HttpResponse(
+        (r.map / "resultaat.xlsx").read_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     antwoord["Content-Disposition"] = f'attachment; filename="analyse-{run}.xlsx"'
     return antwoord
 
