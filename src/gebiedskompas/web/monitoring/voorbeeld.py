@@ -200,9 +200,8 @@ def _doelenboom(kader: m.Beleidskader) -> list[m.Indicator]:
         impact = m.Doel.objects.create(
             kader=kader, niveau="impact", code=code, titel=titel, omschrijving=BRON_002
         )
-        laatste_outcome = impact
         for n, tekst in enumerate(outcomes, start=1):
-            laatste_outcome = m.Doel.objects.create(
+            m.Doel.objects.create(
                 kader=kader,
                 ouder=impact,
                 niveau="outcome",
@@ -234,7 +233,6 @@ def _doelenboom(kader: m.Beleidskader) -> list[m.Indicator]:
                 )
                 if code == "5":
                     output5.append(ind)
-        del laatste_outcome
     return output5
 
 
