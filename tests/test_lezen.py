@@ -93,16 +93,20 @@ def test_leefbaarometer3_layout_through_column_mapping(tmp_path: Path) -> None:
     opslag = Opslag(tmp_path / "o")
     laad([pad], opslag)
     w = opslag.lees().waarnemingen
-    rij = w[(w["indicator"] == "lbm.totaal") & (w["periode"] == "2022")]
+    rij = w[(w["indicator"] == "leefbaarometer.afw") & (w["periode"] == "2022")]
     assert float(rij.iloc[0]["waarde"]) == -0.08
+    assert float(w[(w["indicator"] == "leefbaarometer.lbm") & (w["periode"] == "2024")]["waarde"].iloc[0]) == 4.05
     assert set(w["indicator"]) == {
-        "lbm.totaal",
-        "lbm.fysieke_omgeving",
-        "lbm.overlast_onveiligheid",
-        "lbm.sociale_samenhang",
-        "lbm.voorzieningen",
-        "lbm.woningvoorraad",
+        "leefbaarometer.lbm",
+        "leefbaarometer.afw",
+        "leefbaarometer.fys",
+        "leefbaarometer.onv",
+        "leefbaarometer.soc",
+        "leefbaarometer.vrz",
+        "leefbaarometer.won",
     }
+    # Every wave is in the classification of the file's latest wave.
+    assert set(w["indeling"]) == {2024}
 
 
 def test_regional_table_by_name_or_by_code(tmp_path: Path) -> None:

@@ -1,84 +1,172 @@
-"""Recognise what a file is: which table of the source registry, in which official format."""
+"""Recognise what a file is and which reader turns it into an ``Inlezing``.
+
+Every format is one entry of ``LEZERS``: a recogniser that looks at the file name, its first and
+last bytes or its CSV header, and a reader. Adding a format or a publisher's variant is one small
+reader module plus one entry here (and, for a table, one entry in the source registry). The
+entries are tried in order, specific before generic.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
 from .bronnen import Tabel, bronregister
+from .model import Inlezing
 from .readers import grenswijziging
-from .readers.leefbaarometer import is_lbm2_pc4, is_lbm3
-from .readers.odata import parquet_tabel_id
-from .readers.statline_csv import kies_scheidingsteken
-
-Formaat = Literal["csv", "xlsx", "parquet", "odata_json", "lbm2_pc4", "grenzen", "grenswijziging"]
+from .readers.core import RuweTabel, sha256_van
+from .readers.excel import lees_xlsx
+from .readers.grenswijziging import lees_grenswijziging
+from .readers.grenzen import lees_grenzen
+from .readers.leefbaarometer import is_lbm2_klassen, is_lbm2_pc4, is_lbm3, lees_lbm2_pc4, lees_lbm3
+from .readers.odata import (
+    lees_json,
+    lees_typeddataset_json,
+    lees_typeddataset_parquet,
+    parquet_tabel_id,
+    zoek_versie,
+)
+from .readers.statline_csv import kies_scheidingsteken, lees_csv
+from .readers.tabel import naar_inlezing
+from .register import Register
 
 _GEEN_DATA = {".md", ".txt", ".pdf", ".r", ".py", ".html", ".docx", ".zip", ".log"}
+_JSON = (".json", ".geojson", ".topojson")
+
+
+@dataclass
+class Bestand:
+    """What a recogniser may look at; each part is read at most once."""
+
+    pad: Path
+
+    @cached_property
+    def ext(self) -> str:
+        return self.pad.suffix.lower()
+
+    @cached_property
+    def kop(self) -> str:
+        with self.pad.open("rb") as f:
+            return f.read(4096).decode("utf-8-sig", errors="replace")
+
+    @cached_property
+    def staart(self) -> str:
+        with self.pad.open("rb") as f:
+            f.seek(max(0, self.pad.stat().st_size - 4096))
+            return f.read().decode("utf-8", errors="replace")
+
+    @cached_property
+    def kolommen(self) -> list[str]:
+        regel = self.kop.splitlines()[0] if self.kop.strip() else ""
+        return [k.strip().strip('"') for k in regel.split(kies_scheidingsteken(regel))] if regel else []
+
+    @cached_property
+    def tabel(self) -> Tabel | None:
+        return bronregister().bij_bestandsnaam(self.pad.name)
+
+
+@dataclass(frozen=True)
+class Treffer:
+    """A recogniser's answer: this file is mine (for this table), or mine to skip, with a reason."""
+
+    tabel: Tabel | None = None
+    reden: str | None = None
+
+
+@dataclass(frozen=True)
+class Lezer:
+    formaat: str
+    herken: Callable[[Bestand], Treffer | None]
+    lees: Callable[[Herkenning, Register], Inlezing]
 
 
 @dataclass
 class Herkenning:
     pad: Path
-    formaat: Formaat | None = None
+    lezer: Lezer | None = None
     tabel: Tabel | None = None
     reden: str | None = None  # why the file is skipped
 
     @property
+    def formaat(self) -> str | None:
+        return self.lezer.formaat if self.lezer else None
+
+    @property
     def overslaan(self) -> bool:
-        return self.formaat is None
+        return self.lezer is None
 
 
 def herken(pad: Path) -> Herkenning:
-    ext = pad.suffix.lower()
-    if ext in _GEEN_DATA or pad.name.startswith("."):
+    bestand = Bestand(pad)
+    if bestand.ext in _GEEN_DATA or pad.name.startswith("."):
         return Herkenning(pad, reden="geen databestand")
-    if ext == ".rda":
-        if grenswijziging.herken(pad):
-            return Herkenning(pad, "grenswijziging")
-        return Herkenning(pad, reden="R-bestand dat geen grenswijzigingsmatrix is")
-    if ext == ".parquet":
-        return _herken_parquet(pad)
-    if ext in (".json", ".geojson", ".topojson"):
-        return _herken_json(pad)
-    if ext in (".csv", ".xlsx"):
-        return _herken_tabel(pad, "csv" if ext == ".csv" else "xlsx")
-    return Herkenning(pad, reden=f"onbekend bestandstype '{ext or pad.name}'")
+    for lezer in LEZERS:
+        treffer = lezer.herken(bestand)
+        if treffer is not None:
+            if treffer.reden is not None:
+                return Herkenning(pad, reden=treffer.reden)
+            return Herkenning(pad, lezer, treffer.tabel)
+    m = re.search(r"(\d{5}(?:NED|ned))", pad.name)
+    if m:
+        return Herkenning(pad, reden=f"tabel {m.group(1)} staat niet in het bronregister")
+    if bestand.ext in (".csv", ".xlsx", ".parquet"):
+        return Herkenning(
+            pad, reden="tabel niet herkend: geen tabelnummer in de bestandsnaam en geen bekende kolomindeling"
+        )
+    return Herkenning(pad, reden=f"onbekend bestandstype '{bestand.ext or pad.name}'")
 
 
-def _onbekend(pad: Path, tabel_id: str) -> Herkenning:
-    return Herkenning(pad, reden=f"tabel {tabel_id} staat niet in het bronregister")
+def _tabel_treffer(tabel_id: str) -> Treffer:
+    if bronregister().bekend(tabel_id):
+        return Treffer(bronregister().zoek(tabel_id))
+    return Treffer(reden=f"tabel {tabel_id} staat niet in het bronregister")
 
 
-def _herken_parquet(pad: Path) -> Herkenning:
-    tabel_id = parquet_tabel_id(pad)
+# --- recognisers -------------------------------------------------------------------------------
+
+
+def _is_grenswijziging(b: Bestand) -> Treffer | None:
+    if b.ext != ".rda":
+        return None
+    if grenswijziging.herken(b.pad):
+        return Treffer()
+    return Treffer(reden="R-bestand dat geen grenswijzigingsmatrix is")
+
+
+def _is_parquet(b: Bestand) -> Treffer | None:
+    if b.ext != ".parquet":
+        return None
+    tabel_id = parquet_tabel_id(b.pad)
     if tabel_id is None:
-        return Herkenning(pad, reden="metadata- of dimensiebestand (wordt gelezen bij de tabel zelf)")
-    if not bronregister().bekend(tabel_id):
-        return _onbekend(pad, tabel_id)
-    return Herkenning(pad, "parquet", bronregister().zoek(tabel_id))
+        return Treffer(reden="metadata- of dimensiebestand (wordt gelezen bij de tabel zelf)")
+    return _tabel_treffer(tabel_id)
 
 
-def _kop(pad: Path, aantal: int = 4096) -> str:
-    with pad.open("rb") as f:
-        return f.read(aantal).decode("utf-8-sig", errors="replace")
+def _is_odata_json(b: Bestand) -> Treffer | None:
+    if b.pad.name.lower() != "typeddataset.json":
+        return None
+    return _tabel_treffer(b.pad.parent.name)
 
 
-def _herken_json(pad: Path) -> Herkenning:
-    if pad.name.lower() == "typeddataset.json":
-        tabel_id = pad.parent.name
-        if bronregister().bekend(tabel_id):
-            return Herkenning(pad, "odata_json", bronregister().zoek(tabel_id))
-        return _onbekend(pad, tabel_id)
+def _is_grenzen(b: Bestand) -> Treffer | None:
+    if b.ext not in _JSON:
+        return None
+    soort = re.compile(r'"type"\s*:\s*"(FeatureCollection|Topology)"')
+    return Treffer() if soort.search(b.kop) or soort.search(b.staart) else None
+
+
+def _is_overige_json(b: Bestand) -> Treffer | None:
+    if b.ext not in _JSON:
+        return None
     try:
-        document = json.loads(pad.read_text(encoding="utf-8-sig"))
+        document = json.loads(b.pad.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return Herkenning(pad, reden="JSON-bestand dat niet te lezen is (afgekapt of beschadigd?)")
-    if isinstance(document, dict) and document.get("type") in ("Topology", "FeatureCollection"):
-        return Herkenning(pad, "grenzen")
-    return Herkenning(pad, reden=_json_reden(document))
+        return Treffer(reden="JSON-bestand dat niet te lezen is (afgekapt of beschadigd?)")
+    return Treffer(reden=_json_reden(document))
 
 
 def _json_reden(document: object) -> str:
@@ -101,27 +189,88 @@ def _json_reden(document: object) -> str:
     return "metadata (TableInfos/DataProperties/kolombeschrijvingen) zonder waarnemingen"
 
 
-def _herken_tabel(pad: Path, formaat: Literal["csv", "xlsx"]) -> Herkenning:
-    tabel = bronregister().bij_bestandsnaam(pad.name)
-    kop = _kop(pad).split("\n", 1)[0] if formaat == "csv" else ""
-    kolommen = [k.strip().strip('"') for k in kop.split(kies_scheidingsteken(kop))] if kop else []
-    if tabel is not None and tabel.soort == "lbm2_pc4":
-        return Herkenning(pad, "lbm2_pc4", tabel)
-    if tabel is not None:
-        return Herkenning(pad, formaat, tabel)
-    if is_lbm2_pc4(kolommen):
-        return Herkenning(pad, "lbm2_pc4", bronregister().zoek("LBM2-PC4"))
-    if is_lbm3(kolommen):
-        return Herkenning(pad, formaat, bronregister().zoek("LBM3"))
-    if "CODE" in kolommen and any(k.startswith("KL") for k in kolommen):
-        return Herkenning(
-            pad,
-            reden="Leefbaarometer 2.0-klassenbestand (alleen klassen 1-9; de "
-            "scores komen uit PC4DIMENSIE.csv)",
+def _is_lbm2_pc4(b: Bestand) -> Treffer | None:
+    if b.ext != ".csv":
+        return None
+    if b.tabel is not None and b.tabel.soort == "lbm2_pc4":
+        return Treffer(b.tabel)
+    if is_lbm2_pc4(b.kolommen):
+        return Treffer(bronregister().zoek("LBM2-PC4"))
+    if is_lbm2_klassen(b.kolommen):
+        return Treffer(
+            reden="Leefbaarometer 2.0-klassenbestand (alleen klassen 1-9; "
+            "de scores komen uit PC4DIMENSIE.csv)"
         )
-    m = re.search(r"(\d{5}(?:NED|ned))", pad.name)
-    if m:
-        return _onbekend(pad, m.group(1))
-    return Herkenning(
-        pad, reden="tabel niet herkend: geen tabelnummer in de bestandsnaam en geen bekende kolomindeling"
+    return None
+
+
+def _is_lbm3(b: Bestand) -> Treffer | None:
+    van_lbm3 = b.tabel is not None and b.tabel.soort == "lbm3"
+    if b.ext == ".csv" and (van_lbm3 or is_lbm3(b.kolommen)):
+        return Treffer(bronregister().zoek("LBM3"))
+    return None
+
+
+def _is_tabel(ext: str) -> Callable[[Bestand], Treffer | None]:
+    def herken_tabel(b: Bestand) -> Treffer | None:
+        return Treffer(b.tabel) if b.ext == ext and b.tabel is not None else None
+
+    return herken_tabel
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+def _als_tabel(lees_ruw: Callable[[Path, Tabel], RuweTabel]) -> Callable[[Herkenning, Register], Inlezing]:
+    """A tabular reader: raw wide table, then the one mapping step onto the catalogue."""
+
+    def lees(herkenning: Herkenning, register: Register) -> Inlezing:
+        tabel = herkenning.tabel
+        assert tabel is not None
+        ruw = lees_ruw(herkenning.pad, tabel)
+        if ruw.versie is None:
+            ruw.versie = zoek_versie(herkenning.pad, tabel.id)
+        return naar_inlezing(ruw, tabel, register.naamzoeker(tabel.jaar))
+
+    return lees
+
+
+def _lees_grenswijziging(herkenning: Herkenning, _register: Register) -> Inlezing:
+    pad = herkenning.pad
+    return Inlezing(
+        bestand=pad,
+        sha256=sha256_van(pad),
+        tabel_id="grenswijziging",
+        titel="Grenswijzigingsmatrix (adressen)",
+        versie=None,
+        licentie="CC BY-NC-SA 4.0 (grenswijzigen, VNG Realisatie)",
+        grenswijzigingen=lees_grenswijziging(pad),
     )
+
+
+def _lees_grenzen(herkenning: Herkenning, _register: Register) -> Inlezing:
+    pad = herkenning.pad
+    grenzen = lees_grenzen(pad, lees_json(pad))
+    benaderd = any(g.benaderd for g in grenzen)
+    return Inlezing(
+        bestand=pad,
+        sha256=sha256_van(pad),
+        tabel_id="grenzen",
+        titel="Gebiedsgrenzen" + (" (geometrie benaderd)" if benaderd else ""),
+        versie=None,
+        licentie="CC BY 4.0 (CBS/Kadaster)" + ("; bewerkt, geometrie benaderd" if benaderd else ""),
+        grenzen=grenzen,
+    )
+
+
+LEZERS: list[Lezer] = [
+    Lezer("grenswijziging", _is_grenswijziging, _lees_grenswijziging),
+    Lezer("parquet", _is_parquet, _als_tabel(lambda p, t: lees_typeddataset_parquet(p, t.id))),
+    Lezer("odata_json", _is_odata_json, _als_tabel(lambda p, t: lees_typeddataset_json(p, t.id))),
+    Lezer("grenzen", _is_grenzen, _lees_grenzen),
+    Lezer("json", _is_overige_json, _lees_grenzen),  # only ever answers with a reason to skip
+    Lezer("lbm2_pc4", _is_lbm2_pc4, _als_tabel(lambda p, _t: lees_lbm2_pc4(p))),
+    Lezer("lbm3", _is_lbm3, _als_tabel(lambda p, _t: lees_lbm3(p))),
+    Lezer("csv", _is_tabel(".csv"), _als_tabel(lambda p, _t: lees_csv(p))),
+    Lezer("xlsx", _is_tabel(".xlsx"), _als_tabel(lambda p, _t: lees_xlsx(p))),
+]

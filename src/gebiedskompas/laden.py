@@ -12,20 +12,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .bronnen import Tabel, bronregister
+from .bronnen import bronregister
 from .catalogus import catalogus
-from .errors import InvoerFout
+from .errors import GebiedskompasFout, InvoerFout
 from .herkennen import Herkenning, herken
 from .model import WAARNEMING_KOLOMMEN, Inlezing
 from .opslag import Opslag, Toestand
-from .readers.core import RuweTabel, sha256_van
-from .readers.excel import lees_xlsx
-from .readers.grenswijziging import lees_grenswijziging
-from .readers.grenzen import lees_grenzen
-from .readers.leefbaarometer import lees_lbm2_pc4
-from .readers.odata import lees_json, lees_typeddataset_json, lees_typeddataset_parquet
-from .readers.statline_csv import lees_csv
-from .readers.tabel import naar_inlezing
+from .readers.core import sha256_van
 from .register import Register
 
 Voortgang = Callable[[str, int, int], None]
@@ -36,6 +29,7 @@ class Laadresultaat:
     geladen: list[Inlezing] = field(default_factory=list)
     ongewijzigd: list[Path] = field(default_factory=list)
     overgeslagen: list[tuple[Path, str]] = field(default_factory=list)
+    mislukt: list[tuple[Path, str]] = field(default_factory=list)  # file and its Dutch error
     versie: str | None = None
 
 
@@ -55,83 +49,63 @@ def verzamel(paden: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def laad(paden: Iterable[Path], opslag: Opslag, voortgang: Voortgang | None = None) -> Laadresultaat:
+    """Load every readable file; a file that fails is reported with its error and leaves no
+    trace, the others are written together in one atomic store update."""
     bestanden, expliciet = verzamel(paden)
     toestand = opslag.lees()
     resultaat = Laadresultaat()
-    bekend = toestand.bekende_hashes()
+    te_lezen = _te_lezen(bestanden, expliciet, toestand.bekende_hashes(), resultaat)
+    regios = toestand.regios
+    for nummer, herkenning in enumerate(te_lezen, start=1):
+        if voortgang:
+            voortgang(herkenning.pad.name, nummer, len(te_lezen))
+        inlezing = _lees_of_meld(herkenning, Register(regios), resultaat)
+        if inlezing is None:
+            continue
+        resultaat.geladen.append(inlezing)
+        if len(inlezing.regios):
+            regios = pd.concat([regios, inlezing.regios], ignore_index=True)
+    if resultaat.geladen:
+        resultaat.versie = opslag.schrijf(voeg_samen(toestand, resultaat.geladen, opslag))
+    return resultaat
+
+
+def _te_lezen(
+    bestanden: list[Path], expliciet: list[Path], bekend: set[str], resultaat: Laadresultaat
+) -> list[Herkenning]:
     te_lezen: list[Herkenning] = []
     for pad in bestanden:
         herkenning = herken(pad)
         if herkenning.overslaan:
             if pad in expliciet:
-                raise InvoerFout(f"dit bestand kan niet worden geladen: {herkenning.reden}", bestand=pad)
-            resultaat.overgeslagen.append((pad, herkenning.reden or ""))
+                melding = f"bestand {pad}: dit bestand kan niet worden geladen: {herkenning.reden}"
+                resultaat.mislukt.append((pad, melding))
+            else:
+                resultaat.overgeslagen.append((pad, herkenning.reden or ""))
         elif sha256_van(pad) in bekend:
             resultaat.ongewijzigd.append(pad)
         else:
             te_lezen.append(herkenning)
-    if not te_lezen:
-        return resultaat
     # Register sources first: tables that name regions instead of coding them need them.
     te_lezen.sort(key=lambda h: (0 if h.tabel and h.tabel.soort in ("gebieden", "kwb") else 1, str(h.pad)))
-    regios = toestand.regios
-    for nummer, herkenning in enumerate(te_lezen, start=1):
-        if voortgang:
-            voortgang(herkenning.pad.name, nummer, len(te_lezen))
-        inlezing = lees_bestand(herkenning, Register(regios))
-        resultaat.geladen.append(inlezing)
-        if len(inlezing.regios):
-            regios = pd.concat([regios, inlezing.regios], ignore_index=True)
-    nieuwe = voeg_samen(toestand, resultaat.geladen, opslag)
-    resultaat.versie = opslag.schrijf(nieuwe)
-    return resultaat
+    return te_lezen
+
+
+def _lees_of_meld(herkenning: Herkenning, register: Register, resultaat: Laadresultaat) -> Inlezing | None:
+    try:
+        return lees_bestand(herkenning, register)
+    except GebiedskompasFout as e:
+        resultaat.mislukt.append((herkenning.pad, str(e)))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError) as e:
+        # A reader that trips over an unforeseen variant still names the file and goes on.
+        melding = f"bestand {herkenning.pad}: onverwachte fout bij het lezen ({type(e).__name__}: {e})"
+        resultaat.mislukt.append((herkenning.pad, melding))
+    return None
 
 
 def lees_bestand(herkenning: Herkenning, register: Register) -> Inlezing:
-    pad = herkenning.pad
-    if herkenning.formaat == "grenswijziging":
-        return Inlezing(
-            bestand=pad,
-            sha256=sha256_van(pad),
-            tabel_id="grenswijziging",
-            titel="Grenswijzigingsmatrix (adressen)",
-            versie=None,
-            licentie="CC BY-NC-SA 4.0 (grenswijzigen, VNG Realisatie)",
-            grenswijzigingen=lees_grenswijziging(pad),
-        )
-    if herkenning.formaat == "grenzen":
-        document = lees_json(pad)
-        return Inlezing(
-            bestand=pad,
-            sha256=sha256_van(pad),
-            tabel_id="grenzen",
-            titel="Gebiedsgrenzen",
-            versie=None,
-            licentie="CC BY 4.0 (CBS/Kadaster)",
-            grenzen=lees_grenzen(pad, document),
-        )
-    tabel = herkenning.tabel
-    assert tabel is not None
-    ruw = lees_ruwe_tabel(herkenning, tabel)
-    jaar = tabel.jaar
-    return naar_inlezing(ruw, tabel, register.naamzoeker(jaar))
-
-
-def lees_ruwe_tabel(herkenning: Herkenning, tabel: Tabel) -> RuweTabel:
-    pad = herkenning.pad
-    lezers: dict[str, Callable[[], RuweTabel]] = {
-        "csv": lambda: lees_csv(pad),
-        "xlsx": lambda: lees_xlsx(pad),
-        "parquet": lambda: lees_typeddataset_parquet(pad, tabel.id),
-        "odata_json": lambda: lees_typeddataset_json(pad, tabel.id),
-        "lbm2_pc4": lambda: lees_lbm2_pc4(pad),
-    }
-    ruw = lezers[str(herkenning.formaat)]()
-    if ruw.versie is None and herkenning.formaat == "csv":
-        from .readers.odata import zoek_versie
-
-        ruw.versie = zoek_versie(pad, tabel.id)
-    return ruw
+    assert herkenning.lezer is not None
+    return herkenning.lezer.lees(herkenning, register)
 
 
 def voeg_samen(toestand: Toestand, inlezingen: list[Inlezing], opslag: Opslag) -> Toestand:
@@ -151,7 +125,7 @@ def voeg_samen(toestand: Toestand, inlezingen: list[Inlezing], opslag: Opslag) -
             inhoud = json.dumps(g.als_geojson(), ensure_ascii=False, separators=(",", ":")).encode()
             naam = hashlib.sha256(inhoud).hexdigest()[:16] + ".geojson"
             opslag.bewaar_object(inhoud, naam)
-            grenzen[f"{g.niveau}_{g.jaar}"] = naam
+            grenzen[g.sleutel] = naam
     ladingen = toestand.ladingen + [_herkomst(i) for i in inlezingen]
     return Toestand(
         waarnemingen,
@@ -179,7 +153,8 @@ def _met_afgeleiden(waarnemingen: pd.DataFrame) -> pd.DataFrame:
     for ind in catalogus().afgeleide():
         regel = ind.afgeleid
         assert regel is not None
-        teller = basis[basis["indicator"] == regel.teller].set_index(["regio", "periode"])["waarde"]
+        rijen = basis[basis["indicator"] == regel.teller].set_index(["regio", "periode"])
+        teller = rijen["waarde"]
         noemer = basis[basis["indicator"] == regel.noemer].set_index(["regio", "periode"])["waarde"]
         teller, noemer = teller.align(noemer, join="inner")
         if teller.empty:
@@ -191,6 +166,7 @@ def _met_afgeleiden(waarnemingen: pd.DataFrame) -> pd.DataFrame:
         deel["onder"] = np.nan
         deel["boven"] = np.nan
         deel["bron"] = f"afgeleid: {regel.teller} / {regel.noemer}"
+        deel["indeling"] = rijen["indeling"].reindex(waarde.index).to_numpy()
         delen.append(deel[WAARNEMING_KOLOMMEN])
     return pd.concat(delen, ignore_index=True).sort_values(
         ["indicator", "periode", "regio"], ignore_index=True

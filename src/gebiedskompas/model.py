@@ -10,7 +10,19 @@ import pandas as pd
 
 from .readers.grenzen import Grenzen
 
-WAARNEMING_KOLOMMEN: Final = ["regio", "periode", "indicator", "waarde", "onder", "boven", "bron"]
+# ``indeling`` is the year of the area classification a value's region code belongs to (KWB 2020:
+# 2020; the Leefbaarometer wijk file 2002-2022: 2022 for every wave). Time series across
+# vintages are harmonised on it (``reeks.py``).
+WAARNEMING_KOLOMMEN: Final = [
+    "regio",
+    "periode",
+    "indicator",
+    "waarde",
+    "onder",
+    "boven",
+    "bron",
+    "indeling",
+]
 REGIO_KOLOMMEN: Final = [
     "code",
     "jaar",
@@ -39,6 +51,7 @@ def lege_waarnemingen() -> pd.DataFrame:
             "onder": pd.Series(dtype="float64"),
             "boven": pd.Series(dtype="float64"),
             "bron": pd.Series(dtype=object),
+            "indeling": pd.Series(dtype="int64"),
         }
     )
 

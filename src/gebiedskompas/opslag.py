@@ -73,7 +73,7 @@ class Opslag:
         try:
             meta = json.loads((snapshot / "herkomst.json").read_text(encoding="utf-8"))
             return Toestand(
-                waarnemingen=pd.read_parquet(snapshot / _BESTANDEN["waarnemingen"]),
+                waarnemingen=_met_indeling(pd.read_parquet(snapshot / _BESTANDEN["waarnemingen"])),
                 regios=pd.read_parquet(snapshot / _BESTANDEN["regios"]),
                 grenswijzigingen=pd.read_parquet(snapshot / _BESTANDEN["grenswijzigingen"]),
                 ladingen=meta["ladingen"],
@@ -137,6 +137,18 @@ class Opslag:
                     shutil.rmtree(pad, ignore_errors=True)
                 else:
                     pad.unlink(missing_ok=True)
+
+
+def _met_indeling(waarnemingen: pd.DataFrame) -> pd.DataFrame:
+    """Stores written before the ``indeling`` column: each table's classification year."""
+    if "indeling" in waarnemingen.columns:
+        return waarnemingen
+    from .bronnen import bronregister
+
+    jaren = {t.id: t.jaar for t in bronregister().tabel}
+    periodejaar = pd.to_numeric(waarnemingen["periode"].astype(str).str[:4], errors="coerce")
+    indeling = waarnemingen["bron"].astype(str).map(jaren).fillna(periodejaar).fillna(0)
+    return waarnemingen.assign(indeling=indeling.astype("int64"))
 
 
 def _als_categorie(frame: pd.DataFrame) -> pd.DataFrame:

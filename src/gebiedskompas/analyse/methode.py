@@ -87,6 +87,9 @@ class IndicatorKeuze(BaseModel):
     gewicht: float = Field(default=1.0, gt=0)
     richting: Richting | None = None
     reden: str = ""
+    # Published only for larger areas (Leefbaarometer per wijk in a buurt analysis): an area
+    # without a value of its own takes the value of the area it lies in, and the output says so.
+    bovenliggend: bool = False
 
 
 class Thema(BaseModel):

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogus import catalogus
-from ..codes import gemeente_van, normaliseer
+from ..codes import gemeente_van, normaliseer, ouder_van
 from ..errors import InvoerFout
 from ..opslag import Toestand
 from ..register import Register
@@ -38,6 +38,7 @@ class Gegevens:
     boven: np.ndarray
     uitgesloten: list[dict[str, str]] = field(default_factory=list)
     tabellen: list[str] = field(default_factory=list)
+    opmerkingen: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -47,9 +48,11 @@ class Gegevens:
 def selecteer(methode: Methode, toestand: Toestand) -> Gegevens:
     scope = methode.scope
     controleer_indicatoren(methode)
-    w = toestand.waarnemingen
-    w = w[(w["periode"] == scope.periode) & w["indicator"].isin(methode.indicator_ids())]
-    w = w[w["regio"].str.startswith(_PREFIX[scope.niveau])]
+    alle = toestand.waarnemingen
+    alle = alle[(alle["periode"] == scope.periode) & alle["indicator"].isin(methode.indicator_ids())]
+    w = alle[alle["regio"].str.startswith(_PREFIX[scope.niveau])]
+    overgenomen, opmerkingen = _van_bovenliggend(methode, w, alle)
+    w = pd.concat([w, overgenomen], ignore_index=True) if len(overgenomen) else w
     _controleer_beschikbaar(methode, w)
     register = Register(toestand.regios, toestand.grenswijzigingen)
     breed = {k: w.pivot(index="regio", columns="indicator", values=k) for k in ("waarde", "onder", "boven")}
@@ -71,8 +74,39 @@ def selecteer(methode: Methode, toestand: Toestand) -> Gegevens:
         onder=matrices["onder"],
         boven=matrices["boven"],
         tabellen=sorted(str(b) for b in w["bron"].unique()),
+        opmerkingen=opmerkingen,
     )
     return _filter(gegevens, methode, register)
+
+
+def _van_bovenliggend(
+    methode: Methode, w: pd.DataFrame, alle: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows for indicators marked ``bovenliggend``: each area of the analysis level without a value
+    of its own gets the value of the area it lies in (buurt -> wijk, wijk -> gemeente)."""
+    ouder_prefix = {"buurt": "WK", "wijk": "GM"}.get(methode.scope.niveau)
+    gekozen = [i.id for t in methode.thema for i in t.indicator if i.bovenliggend]
+    if ouder_prefix is None or not gekozen:
+        return w.iloc[0:0], []
+    gebieden = pd.Series(w["regio"].astype(str).unique())
+    ouders = gebieden.map(ouder_van)
+    delen, opmerkingen = [], []
+    for ind in gekozen:
+        eigen = set(w.loc[w["indicator"] == ind, "regio"].astype(str))
+        bron = alle[(alle["indicator"] == ind) & alle["regio"].str.startswith(ouder_prefix)]
+        bron = bron.assign(regio=bron["regio"].astype(str)).set_index("regio")
+        zonder = ~gebieden.isin(eigen) & ouders.isin(bron.index)
+        if not zonder.any():
+            continue
+        deel = bron.loc[ouders[zonder]].reset_index(drop=True)
+        deel["regio"] = gebieden[zonder].to_numpy()
+        delen.append(deel)
+        niveau = {"WK": "wijk", "GM": "gemeente"}[ouder_prefix]
+        opmerkingen.append(
+            f"{ind}: {int(zonder.sum())} gebieden hebben de waarde van de {niveau} waarin ze liggen "
+            f"(de bron publiceert niet per {methode.scope.niveau})"
+        )
+    return (pd.concat(delen, ignore_index=True) if delen else w.iloc[0:0]), opmerkingen
 
 
 def controleer_indicatoren(methode: Methode) -> None:
@@ -183,6 +217,7 @@ def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
         boven=g.boven[keep],
         uitgesloten=g.uitgesloten,
         tabellen=g.tabellen,
+        opmerkingen=g.opmerkingen,
     )
 
 

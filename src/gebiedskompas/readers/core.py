@@ -14,8 +14,11 @@ import pandas as pd
 from ..codes import niveau_van, normaliseer
 from ..errors import InvoerFout
 
-# StatLine markers for "no number": unknown / secret / nil / not applicable.
-ONTBREKEND = frozenset({"", ".", "x", "X", "-", "?", "nan", "NaN", "None", "null"})
+# Markers for "no number" as publishers write them: StatLine's unknown / secret / nil, R's and
+# pandas' NA (the Leefbaarometer downloads), and empty cells. Never read as 0.
+ONTBREKEND = frozenset(
+    {"", ".", "x", "X", "-", "?", "NA", "N/A", "n.v.t.", "nan", "NaN", "None", "null", "NULL"}
+)
 
 # Two-letter prefixes of CBS regional aggregates that are not areas of the register
 # (centrumgemeenten, COROP, arbeidsmarktregio, politie, veiligheidsregio, ...).
@@ -68,6 +71,7 @@ class RuweTabel:
     eerste_rij: int = 2  # file row number of data row 0 (header is row 1)
     versie: str | None = None
     tabel_id: str | None = None
+    indeling: int | None = None  # area classification year, when the file says (else the table's)
     dimensies: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def rijnummer(self, positie: int) -> int:

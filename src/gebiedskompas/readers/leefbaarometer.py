@@ -44,8 +44,32 @@ def lees_lbm2_pc4(pad: Path) -> RuweTabel:
     return RuweTabel(bestand=pad, data=lang, stijl="sleutel", eerste_rij=2)
 
 
+def lees_lbm3(pad: Path) -> RuweTabel:
+    """Leefbaarometer 3.0 per buurt, wijk or gemeente: every wave is expressed in the area
+    classification of the latest wave (the wijk file 2002-2022 uses the wijkindeling 2022)."""
+    ruw = lees_csv(pad)
+    jaar = next((k for k in ruw.data.columns if k.lower() == "jaar"), None)
+    if jaar is None:
+        raise InvoerFout("kolom 'jaar' ontbreekt; is dit een Leefbaarometer 3.0-bestand?", bestand=pad)
+    jaren = pd.to_numeric(ruw.data[jaar].str.strip(), errors="coerce")
+    if jaren.isna().any():
+        positie = int(jaren.isna().to_numpy().nonzero()[0][0])
+        raise InvoerFout(
+            f"'{ruw.data[jaar].iloc[positie]}' is geen jaartal (verwacht bijvoorbeeld 2022)",
+            bestand=pad,
+            rij=ruw.rijnummer(positie),
+            kolom=jaar,
+        )
+    ruw.indeling = int(jaren.max())
+    return ruw
+
+
 def is_lbm2_pc4(kolommen: list[str]) -> bool:
     return "GBD" in kolommen and any(_DIMENSIE.fullmatch(k) for k in kolommen)
+
+
+def is_lbm2_klassen(kolommen: list[str]) -> bool:
+    return "CODE" in kolommen and any(k.startswith("KL") for k in kolommen)
 
 
 def is_lbm3(kolommen: list[str]) -> bool:

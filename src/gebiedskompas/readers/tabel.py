@@ -150,6 +150,7 @@ def _indicator(
             lang[grens] = als_getal(ruw, gevonden)[masker].to_numpy()
     lang["indicator"] = ind_id
     lang["bron"] = tabel.id
+    lang["indeling"] = ruw.indeling or tabel.jaar
     return lang
 
 
