@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from gebiedskompas.cli import app
+from gebiedskompas.opslag import Opslag
 
 from .conftest import maphash
 from .helpers import KWB_KOP, KWB_RIJEN, kwb_2020, schrijf
@@ -90,17 +93,27 @@ def test_truncated_json(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path)
     _faalt(runner, gevulde_opslag, pad, "ongeldige JSON", "afgekapt")
 
 
-def test_bad_file_in_folder_stops_whole_load(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
+def test_bad_file_in_folder_loads_the_rest(tmp_path: Path, runner: CliRunner, gevulde_opslag: Path) -> None:
+    """A folder with one bad file: the good files are loaded, the bad one is named with row and
+    column, the exit code is 1, and the bad file leaves no trace in the store."""
     map = tmp_path / "map"
-    schrijf(map / "84721NED.csv", ["ID;RegioS;Code_1", "0;Vaals;GM0981"])
+    goed = schrijf(map / "84721NED.csv", ["ID;RegioS;Code_1", "0;Vaals;GM0981"])
     rijen = list(KWB_RIJEN)
     rijen[1] = rijen[1].replace(";3;1056", ";drie;1056")
     kwb_2020(map, rijen)
-    voor = maphash(gevulde_opslag)
+    alleen_goed = tmp_path / "alleen-goed"
+    shutil.copytree(gevulde_opslag, alleen_goed)
+    assert runner.invoke(app, ["laad", str(goed), "--opslag", str(alleen_goed)]).exit_code == 0
+
     resultaat = runner.invoke(app, ["laad", str(map), "--opslag", str(gevulde_opslag)])
     assert resultaat.exit_code == 1
-    assert "'drie' is geen getal" in " ".join(resultaat.output.split())
-    assert maphash(gevulde_opslag) == voor
+    uitvoer = " ".join(resultaat.output.split())
+    assert "'drie' is geen getal" in uitvoer and "rij 3" in uitvoer and "84799NED" in uitvoer
+    assert "1 bestand(en) niet geladen" in uitvoer
+    na, verwacht = Opslag(gevulde_opslag).lees(), Opslag(alleen_goed).lees()
+    assert [lading["bestand"] for lading in na.ladingen] == [lading["bestand"] for lading in verwacht.ladingen]
+    pd.testing.assert_frame_equal(na.waarnemingen, verwacht.waarnemingen)
+    pd.testing.assert_frame_equal(na.regios, verwacht.regios)
 
 
 def test_missing_path(tmp_path: Path, runner: CliRunner) -> None:
