@@ -28,6 +28,7 @@ def main() -> None:
     waarden = sum(len(i.waarnemingen) for i in eerste.geladen)
     print(f"laden vanaf nul : {vers:6.2f} s  ({len(eerste.geladen)} bestanden, {waarden:,} waarden)")
     print(f"herladen (no-op): {noop:6.2f} s  ({len(tweede.ongewijzigd)} bestanden ongewijzigd)")
+    print(f"mislukt         : {len(eerste.mislukt)} bestanden")
     print(f"verhouding no-op / vanaf nul: {noop / vers:.3f}")
 
 

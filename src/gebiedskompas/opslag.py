@@ -83,7 +83,14 @@ class Opslag:
             raise OpslagFout(f"de opslag in {self.map} is onleesbaar ({e})") from e
 
     def lees_grenzen(self, sleutel: str) -> dict[str, Any] | None:
-        naam = self.lees().grenzen.get(sleutel)
+        versie = self.huidige_versie()
+        if versie is None:
+            return None
+        try:
+            meta = json.loads((self.map / versie / "herkomst.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise OpslagFout(f"de opslag in {self.map} is onleesbaar ({e})") from e
+        naam = meta.get("grenzen", {}).get(sleutel)
         if naam is None:
             return None
         inhoud: dict[str, Any] = json.loads((self.objecten / naam).read_text(encoding="utf-8"))

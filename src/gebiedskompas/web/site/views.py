@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,15 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from ...catalogus import catalogus
 from ...codes import niveau_van, normaliseer
+from ...grenskeuze import (
+    Grenskeuze,
+    bronvermelding,
+    dekking,
+    heel_getal,
+    kies_grenzen,
+    meervoud,
+    ontleed_sleutel,
+)
 from ...opslag import Opslag
 from ...register import STEDELIJKHEID_LABELS
 from ..monitoring import diensten as d
@@ -238,6 +249,11 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
     laag = request.GET.get("laag", "composiet")
     waarden = _laagwaarden(r, laag)
     breuken = _klassegrenzen(waarden["waarde"])
+    keuze, getekend = _grenskeuze(r)
+    rijen = waarden.to_dict("records")
+    for rij in rijen:
+        rij["op_kaart"] = rij["code"] in getekend
+    niveau = r.methode["scope"]["niveau"]
     return render(
         request,
         "site/kaart.html",
@@ -245,12 +261,18 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
             "run": r,
             "laag": laag,
             "lagen": _lagen(r),
-            "rijen": waarden.to_dict("records"),
+            "rijen": rijen,
             "breuken": breuken,
             "benchmark": waarden["benchmark"].dropna().median()
             if waarden["benchmark"].notna().any()
             else None,
             "getal": _getal,
+            "keuze": keuze,
+            "dekking": dekking(keuze)
+            if keuze is not None
+            else f"Geen grenzen van {meervoud(niveau)} in de opslag; de tabel toont alle "
+            f"{heel_getal(r.gebieden['code'].nunique())} {meervoud(niveau)}",
+            "bron": bronvermelding(keuze),
         },
     )
 
@@ -289,11 +311,12 @@ def kaart_geo(request: HttpRequest, run: str) -> JsonResponse:
 
 
 def kaart_geojson(r: runs.Run, laag: str = "composiet") -> dict[str, Any]:
-    """Boundaries with the layer's value, benchmark, margins and group; programme areas listed."""
+    """Boundaries of the vintage that draws most of the run's areas, with the layer's value,
+    benchmark, margins and group; the chosen vintage and programme areas listed."""
     waarden = _laagwaarden(r, laag).set_index("code")
-    niveau = r.methode["scope"]["niveau"]
+    keuze, _ = _grenskeuze(r)
     features = []
-    for f in _grenzen(niveau, int(r.methode["scope"]["periode"][:4]), set(r.gebieden["provincie"].dropna())):
+    for f in _grenzen(keuze, set(r.gebieden["provincie"].dropna()), set(waarden.index)):
         code = f["properties"]["code"]
         eig = {"code": code, "naam": f["properties"]["naam"]}
         if code in waarden.index:
@@ -306,23 +329,78 @@ def kaart_geojson(r: runs.Run, laag: str = "composiet") -> dict[str, Any]:
                 "groep": rij["groep"],
             }
         features.append({"type": "Feature", "properties": eig, "geometry": f["geometry"]})
-    return {"type": "FeatureCollection", "features": features, "programma": _programmagrenzen()}
+    indeling = None
+    if keuze is not None:
+        indeling = {
+            "sleutel": keuze.sleutel,
+            "jaar": keuze.jaar,
+            "benaderd": keuze.benaderd,
+            "getekend": keuze.getekend,
+            "zonder_grens": keuze.zonder_grens,
+            "tekst": dekking(keuze),
+        }
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "indeling": indeling,
+        "bron": bronvermelding(keuze),
+        "programma": _programmagrenzen(),
+    }
 
 
 def _json(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
-def _grenzen(niveau: str, jaar: int, provincies: set[str]) -> list[dict[str, Any]]:
-    """Boundaries of the level from the store, nearest year; limited to the run's provinces."""
-    opslag = Opslag(d.toestand_map())
-    beschikbaar = [k for k in d.toestand().grenzen if k.startswith(f"{niveau}_")]
-    if not beschikbaar:
+def _grenskeuze(r: runs.Run) -> tuple[Grenskeuze | None, frozenset[str]]:
+    """The vintage of the run's level that matches most of its codes, and the codes it can draw."""
+    niveau = r.methode["scope"]["niveau"]
+    beschikbaar = {
+        sleutel: _grenscodes(naam)
+        for sleutel, naam in d.toestand().grenzen.items()
+        if (ontleed := ontleed_sleutel(sleutel)) is not None and ontleed.niveau == niveau
+    }
+    codes = set(r.gebieden["code"])
+    keuze = kies_grenzen(codes, niveau, beschikbaar, int(r.methode["scope"]["periode"][:4]))
+    if keuze is None:
+        return None, frozenset()
+    return keuze, frozenset(codes) & beschikbaar[keuze.sleutel]
+
+
+def _grenscodes(naam: str) -> frozenset[str]:
+    """Codes in a stored boundary file. Boundary objects are content-addressed and never rewritten,
+    and ``d.toestand()`` (which names them) is cached per store version, so each file is read once
+    per process rather than on every request."""
+    return _codes_in_object(str(Opslag(d.toestand_map()).objecten / naam))
+
+
+@lru_cache(maxsize=64)
+def _codes_in_object(pad: str) -> frozenset[str]:
+    return frozenset(f["properties"]["code"] for f in _lees_object(pad)["features"])
+
+
+def _lees_object(pad: str) -> dict[str, Any]:
+    inhoud: dict[str, Any] = json.loads(Path(pad).read_text(encoding="utf-8"))
+    return inhoud
+
+
+def _grenzen(keuze: Grenskeuze | None, provincies: set[str], codes: set[str]) -> list[dict[str, Any]]:
+    """Boundaries of the chosen vintage: the run's own areas plus, for context, the other areas of
+    its provinces (drawn without a value)."""
+    if keuze is None:
         return []
-    sleutel = min(beschikbaar, key=lambda k: abs(int(k.split("_")[1]) - jaar))
-    geo = opslag.lees_grenzen(sleutel) or {"features": []}
+    naam = d.toestand().grenzen.get(keuze.sleutel)
+    if naam is None:
+        return []
+    geo = _lees_object(str(Opslag(d.toestand_map()).objecten / naam))
     gemeenten = _gemeenten_in(provincies)
-    return [f for f in geo["features"] if not gemeenten or "GM" + f["properties"]["code"][2:6] in gemeenten]
+    return [
+        f
+        for f in geo["features"]
+        if not gemeenten
+        or f["properties"]["code"] in codes
+        or "GM" + f["properties"]["code"][2:6] in gemeenten
+    ]
 
 
 def _gemeenten_in(provincies: set[str]) -> set[str]:
