@@ -111,7 +111,9 @@ def test_bad_file_in_folder_loads_the_rest(tmp_path: Path, runner: CliRunner, ge
     assert "'drie' is geen getal" in uitvoer and "rij 3" in uitvoer and "84799NED" in uitvoer
     assert "1 bestand(en) niet geladen" in uitvoer
     na, verwacht = Opslag(gevulde_opslag).lees(), Opslag(alleen_goed).lees()
-    assert [lading["bestand"] for lading in na.ladingen] == [lading["bestand"] for lading in verwacht.ladingen]
+    assert [lading["bestand"] for lading in na.ladingen] == [
+        lading["bestand"] for lading in verwacht.ladingen
+    ]
     pd.testing.assert_frame_equal(na.waarnemingen, verwacht.waarnemingen)
     pd.testing.assert_frame_equal(na.regios, verwacht.regios)
 

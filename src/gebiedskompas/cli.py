@@ -22,6 +22,7 @@ from .laden import Laadresultaat, laad
 from .online import ODataClient
 from .opslag import OMGEVINGSVARIABELE, Opslag, standaard_map
 from .overzicht import gebied, overzicht
+from .reeks import reeks
 
 app = typer.Typer(
     help="gebiedskompas: gebiedsanalyse en monitoring op open data van CBS, RIVM en BZK.",
@@ -143,6 +144,11 @@ def laad_commando(
         alle_paden += _voer_uit(lambda: _haal_online(tabellen, catalogus_naam, cache or opslag.map / "cache"))
     resultaat = _voer_uit(lambda: _laad_met_voortgang(alle_paden, opslag))
     _toon_laadresultaat(resultaat, opslag)
+    if resultaat.mislukt:
+        rest = "de andere bestanden staan in de opslag." if resultaat.geladen else "de opslag is ongewijzigd."
+        aantal = len(resultaat.mislukt)
+        fouten.print(f"{aantal} bestand(en) niet geladen (zie hierboven); {rest}", highlight=False)
+        raise typer.Exit(code=1)
 
 
 def _haal_online(tabellen: list[str], catalogus_naam: str | None, cache: Path) -> list[Path]:
@@ -201,6 +207,8 @@ def _toon_laadresultaat(resultaat: Laadresultaat, opslag: Opslag) -> None:
         for pad, reden in resultaat.overgeslagen:
             tabel.add_row(str(pad), reden)
         console.print(tabel)
+    for _pad, melding in resultaat.mislukt:
+        fouten.print(f"[bold red]Fout:[/] {melding}", highlight=False)
 
 
 @app.command("overzicht")
@@ -260,6 +268,81 @@ def gebied_commando(
         interval = f"{_fmt(w['onder'])} – {_fmt(w['boven'])}" if w["onder"] is not None else ""
         waarden.add_row(w["label"] or w["indicator"], w["periode"], _fmt(w["waarde"]), interval, w["bron"])
     console.print(waarden)
+
+
+@app.command("reeks")
+def reeks_commando(
+    code: Annotated[str, typer.Argument(help="Regiocode, bijvoorbeeld GM1979 of WK091721.")],
+    indicator: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--indicator",
+            metavar="ID",
+            help="Alleen deze indicator (herhaalbaar); standaard alle indicatoren met waarden.",
+            show_default=False,
+        ),
+    ] = None,
+    indeling: Annotated[
+        int | None,
+        typer.Option(
+            "--indeling",
+            metavar="JAAR",
+            help="Gebiedsindeling (jaar) waarop de reeks komt; standaard de nieuwste die het register "
+            "voor dit niveau kent.",
+            show_default=False,
+        ),
+    ] = None,
+    als_json: JsonOptie = False,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Toon de tijdreeks van één gebied over alle geladen jaargangen, op één gebiedsindeling. Waarden van
+    heringedeelde gemeenten (en gewijzigde wijken) worden samengevoegd en gemarkeerd."""
+    resultaat = _voer_uit(lambda: reeks(_opslag(opslag_map).lees(), code, indicator, indeling))
+    if als_json:
+        _toon_json(resultaat.als_dict())
+        return
+    console.print(
+        f"[bold]{resultaat.naam or resultaat.code}[/] ({resultaat.code}, {resultaat.niveau}), "
+        f"gebiedsindeling {resultaat.indeling}"
+    )
+    if resultaat.waarden.empty:
+        console.print("Geen waarden voor dit gebied in de opslag.")
+        return
+    voetnoten: dict[str, int] = {}
+    for _, rijen in resultaat.waarden.groupby("indicator", sort=False):
+        console.print(_reekstabel(rijen, voetnoten))
+    for tekst, nummer in voetnoten.items():
+        console.print(f"{_superscript(nummer)} {tekst}", markup=False, highlight=False)
+
+
+def _reekstabel(rijen: Any, voetnoten: dict[str, int]) -> Table:
+    eerste = rijen.iloc[0]
+    tabel = Table(title=f"{eerste['label']} ({eerste['eenheid']})", title_justify="left")
+    for kolom in ("periode", "waarde", "95%-interval", "bron", "opmerking"):
+        tabel.add_column(kolom)
+    for w in rijen.itertuples():
+        waarde, onder, boven = (None if math.isnan(x) else float(x) for x in (w.waarde, w.onder, w.boven))
+        interval = f"{_fmt(onder)} – {_fmt(boven)}" if onder is not None and boven is not None else ""
+        tabel.add_row(str(w.periode), _fmt(waarde), interval, str(w.bron), _reeksmarkering(w, voetnoten))
+    return tabel
+
+
+def _reeksmarkering(w: Any, voetnoten: dict[str, int]) -> str:
+    """'geharmoniseerd¹', 'ontbreekt²' or 'indeling 2020³', with the method or reason as footnote."""
+    if not w.methode:
+        return ""
+    nummer = voetnoten.setdefault(str(w.methode), len(voetnoten) + 1)
+    if w.geharmoniseerd:
+        soort = "geharmoniseerd"
+    elif math.isnan(w.waarde):
+        soort = "ontbreekt"
+    else:
+        soort = f"indeling {w.indeling_bron}"
+    return soort + _superscript(nummer)
+
+
+def _superscript(nummer: int) -> str:
+    return str(nummer).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 @app.command("indicatoren")
@@ -335,10 +418,21 @@ def analyseer_commando(
         ),
     ] = None,
     robuustheid: Annotated[
-        int, typer.Option("--robuustheid", metavar="N", help="Aantal Monte-Carlo-replicaties (0 = geen).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            "--robuustheid",
+            metavar="N",
+            help="Aantal Monte-Carlo-replicaties (0 = geen; standaard 0, of het aantal uit het runrecord).",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Startwaarde van de toevalsgenerator.", show_default=False)
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Startwaarde van de toevalsgenerator (standaard 20231, of die uit het runrecord).",
+            show_default=False,
+        ),
     ] = None,
     naast: Annotated[
         list[str] | None,
@@ -346,10 +440,18 @@ def analyseer_commando(
             "--naast",
             metavar="METHODE",
             help="Andere methode(n) met een eigen stedelijkheidsscope: "
-            "rapporteer gebieden 'tussen wal en schip'.",
+            "rapporteer gebieden 'tussen wal en schip' (standaard: die uit het runrecord).",
             show_default=False,
         ),
     ] = None,
+    andere_gegevens: Annotated[
+        bool,
+        typer.Option(
+            "--andere-gegevens",
+            help="Herhaal een runrecord ook als de tabellen in de opslag niet dezelfde zijn (andere "
+            "sha256); de uitvoer vermeldt dat.",
+        ),
+    ] = False,
     uit: Annotated[
         Path | None,
         typer.Option(
@@ -365,22 +467,31 @@ def analyseer_commando(
     """Voer een behoefteanalyse uit: thema's, samengestelde score, benchmark per stedelijkheid, groepen,
     rangorde en (optioneel) robuustheid. Schrijft Parquet, Excel en JSON."""
     from .analyse import uitvoer
-    from .analyse.herhaal import laad_methode
+    from .analyse.herhaal import bereid_voor
 
-    methode, vaste_seed = _voer_uit(lambda: laad_methode(methode_naam, jaar=jaar, niveau=niveau))
+    run = _voer_uit(
+        lambda: bereid_voor(
+            methode_naam, jaar=jaar, niveau=niveau, robuustheid=robuustheid, seed=seed, naast=naast
+        )
+    )
+    methode = run.methode
     toestand = _voer_uit(lambda: _opslag(opslag_map).lees())
-    gebruikte_seed = seed if seed is not None else (vaste_seed if vaste_seed is not None else 20231)
+    verschillen = _voer_uit(lambda: _controleer_gegevens(run, toestand, andere_gegevens))
 
     def voer_uit() -> tuple[Any, Any]:
-        from .analyse.methode import lees_methode
         from .analyse.pijplijn import analyseer
         from .analyse.walenschip import tussen_wal_en_schip
 
         with console.status("analyseren…"):
-            resultaat = analyseer(methode, toestand, robuustheid=robuustheid, seed=gebruikte_seed)
-            wal = (
-                tussen_wal_en_schip([methode, *(lees_methode(n) for n in naast)], toestand) if naast else None
+            resultaat = analyseer(
+                methode,
+                toestand,
+                robuustheid=run.robuustheid,
+                seed=run.seed,
+                naast=run.naast,
+                recordvelden=run.recordvelden(verschillen),
             )
+            wal = tussen_wal_en_schip([methode, *run.naast], toestand) if run.naast else None
         return resultaat, wal
 
     resultaat, wal = _voer_uit(voer_uit)
@@ -391,6 +502,27 @@ def analyseer_commando(
         _toon_json({**uitvoer.als_json(resultaat, wal), "bestanden": [str(p) for p in paden]})
         return
     _toon_analyse(resultaat, wal, paden)
+
+
+def _controleer_gegevens(run: Any, toestand: Any, andere_gegevens: bool) -> list[Any]:
+    """A replay needs the tables of its run record (same sha256); --andere-gegevens overrides that,
+    with a warning here and a mark in the outputs."""
+    from rich.markup import escape
+
+    from .analyse.herhaal import weiger
+
+    verschillen: list[Any] = run.verschillen(toestand)
+    if verschillen and not andere_gegevens:
+        raise weiger(verschillen, run.recordpad)
+    if verschillen:
+        fouten.print(
+            "[bold yellow]Waarschuwing:[/] --andere-gegevens: de opslag bevat andere gegevens dan het "
+            "runrecord; dit is geen exacte herhaling (de uitvoer vermeldt dat).",
+            highlight=False,
+        )
+        for v in verschillen:
+            fouten.print(f"  - {escape(v.tekst())}", highlight=False)
+    return verschillen
 
 
 def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
@@ -424,9 +556,24 @@ def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
     console.print(tabel)
     telling = resultaat.gebieden["groep"].value_counts()
     console.print("Groepen: " + "; ".join(f"{g}: {n}" for g, n in telling.items()))
+    from .analyse.uitvoer import margeregel
+
+    console.print(margeregel(resultaat.themas))
+    for stap in resultaat.runrecord.get("stappen", []):
+        for opmerking in stap.get("opmerkingen", []) if stap.get("stap") == "selecteren" else []:
+            console.print(f"Let op: {opmerking}.", markup=False, highlight=False)
     if wal is not None:
         namen = ", ".join(f"{r.naam} ({r.code})" for r in wal.gebieden.itertuples()) or "geen"
-        console.print(f"Tussen wal en schip: {namen}. {wal.toelichting}")
+        console.print(f"Tussen wal en schip: {namen}. {wal.toelichting}", markup=False, highlight=False)
+        for r in wal.gebieden.itertuples():
+            console.print(
+                f"  {r.naam} ({r.code}), stedelijkheid {_fmt(r.stedelijkheid)}, score zonder scope "
+                f"{_fmt(r.composiet_zonder_scope)} (rang {_fmt(r.rang_zonder_scope)}); gecontroleerd:",
+                markup=False,
+                highlight=False,
+            )
+            for controle in wal.controles.get(r.code, []):
+                console.print(f"    - {controle.tekst()}", markup=False, highlight=False)
     console.print("Geschreven: " + ", ".join(str(p) for p in paden))
 
 

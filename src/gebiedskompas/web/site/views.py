@@ -477,19 +477,29 @@ def _run_profiel(run: runs.Run, code: str) -> dict[str, Any]:
     }
 
 
-def _trend(toestand: Any, code: str) -> list[dict[str, Any]]:
-    w = toestand.waarnemingen
-    deel = w[w["regio"] == code]
-    perioden = deel.groupby("indicator", observed=True)["periode"].nunique()
-    meer = perioden[perioden > 1].index
-    rijen = deel[deel["indicator"].isin(meer)].sort_values(["indicator", "periode"])
-    return [
-        {
-            "indicator": _label(str(i)),
-            "reeks": [(str(p), _getal(v)) for p, v in zip(g["periode"], g["waarde"], strict=True)],
-        }
-        for i, g in rijen.groupby("indicator", observed=True)
-    ]
+def _trend(toestand: Any, code: str) -> dict[str, Any]:
+    """Indicators with more than one period, on one area classification (``reeks``): values of
+    merged gemeenten are combined from their predecessors and get a footnote with the method."""
+    from ...errors import GebiedskompasFout
+    from ...reeks import reeks
+
+    try:
+        r = reeks(toestand, code, register=d.register())
+    except GebiedskompasFout:
+        return {"indeling": None, "indicatoren": [], "voetnoten": []}
+    voetnoten: dict[str, int] = {}
+    indicatoren = []
+    for _, g in r.waarden[r.waarden["waarde"].notna()].groupby("indicator", sort=False):
+        if g["periode"].nunique() < 2:
+            continue
+        punten = []
+        for rij in g.itertuples():
+            tekst = ("geharmoniseerd: " if rij.geharmoniseerd else "") + rij.methode
+            noot = voetnoten.setdefault(tekst, len(voetnoten) + 1) if rij.methode else None
+            punten.append((rij.periode, _getal(rij.waarde), noot))
+        indicatoren.append({"indicator": g["label"].iloc[0], "reeks": punten})
+    noten = [(n, t) for t, n in voetnoten.items()]
+    return {"indeling": r.indeling, "indicatoren": indicatoren, "voetnoten": noten}
 
 
 # --- reports ------------------------------------------------------------------------------------
