@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from gebiedskompas.analyse.methode import methode_tekst
 from gebiedskompas.cli import app
 from gebiedskompas.opslag import Opslag
+from gebiedskompas.register import Register
 
 LIMBURG_DORPEN_KLASSEN = {4, 5}
 
@@ -73,7 +74,14 @@ def test_wijken_limburg(echte_opslag: Opslag, tmp_path: Path) -> None:
     gebieden = pd.DataFrame(uit["gebieden"])
     assert gebieden["code"].str.startswith("WK").all()
     assert set(gebieden["provincie"]) == {"PV31"}
-    assert set(gebieden["stedelijkheid"]) <= {1, 2}
+    # stedelijkheid_van = "een van beide": the wijk itself or its gemeente is urban (class 1 or 2)
+    klasse_gemeente = {
+        g: Register(echte_opslag.lees().regios).stedelijkheid(g).get(2020) for g in set(gebieden["gemeente"])
+    }
+    eigen = gebieden["stedelijkheid"].isin([1, 2])
+    stedelijk = eigen | gebieden["gemeente"].map(klasse_gemeente).isin([1, 2])
+    assert stedelijk.all()
+    assert not gebieden["stedelijkheid"].isin([1, 2]).all()  # low-density wijken of cities are in
     assert (gebieden["inwoners"] >= 200).all()
     # the most deprived urban wijken of Limburg lie in Heerlen (GM0917)
     assert gebieden.head(5)["gemeente"].eq("GM0917").sum() >= 3

@@ -30,13 +30,26 @@ def herschaal(
     return schaal(v), schaal(bench)
 
 
+def gevuld(v: np.ndarray, methode: Aggregatie) -> tuple[np.ndarray, np.ndarray]:
+    """What the weighted means are taken of: v (its logs for ``meetkundig``) with 0 where missing,
+    and the 0/1 mask of present values. The robustness step computes this once per alternative."""
+    aanwezig = ~np.isnan(v)
+    waarden = np.where(aanwezig, np.log(v) if methode == "meetkundig" else v, 0.0)
+    return waarden, aanwezig.astype(float)
+
+
 def themascores(v: np.ndarray, wmat: np.ndarray, min_dekking: float, methode: Aggregatie) -> np.ndarray:
     """(areas, T) theme scores from need-oriented values v (areas, k) and weights wmat (k, T)."""
-    aanwezig = ~np.isnan(v)
-    gevuld = np.where(aanwezig, np.log(v) if methode == "meetkundig" else v, 0.0)
-    gewicht = aanwezig.astype(float) @ wmat
+    return themascores_gevuld(*gevuld(v, methode), wmat, min_dekking, methode)
+
+
+def themascores_gevuld(
+    waarden: np.ndarray, aanwezig: np.ndarray, wmat: np.ndarray, min_dekking: float, methode: Aggregatie
+) -> np.ndarray:
+    """``themascores`` from the output of ``gevuld``."""
+    gewicht = aanwezig @ wmat
     with np.errstate(divide="ignore", invalid="ignore"):
-        gemiddeld = (gevuld @ wmat) / gewicht
+        gemiddeld = (waarden @ wmat) / gewicht
     gemiddeld = np.exp(gemiddeld) if methode == "meetkundig" else gemiddeld
     return np.where(gewicht >= min_dekking - 1e-12, gemiddeld, np.nan)
 

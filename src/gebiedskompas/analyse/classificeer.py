@@ -1,21 +1,38 @@
 """Step 7, classify: worse / not worse / better than the benchmark, per theme and per area.
 
 A theme is worse when its score exceeds the benchmark's theme score by more than ``drempel``
-(in the units of the normalisation; scores are need-oriented). Where an indicator has margins
-(RIVM lower/upper bounds), it counts as worse only when its whole interval lies on the worse side
-of the benchmark value; a theme whose indicators all have margins is then worse only if at least
-one of them is. Groups: worse on all themes / worse on some / better on all / not worse.
+(in the units of the normalisation; scores are need-oriented). Margins-aware: where an indicator
+has margins (RIVM 95% lower/upper bounds), a difference counts only when the whole interval lies on
+one side of the benchmark value; an indicator whose interval holds the benchmark value enters the
+judged theme score at the benchmark's value (``getoetst``). So a theme whose indicators all have
+margins is worse only if at least one of them is, and in a mixed theme the indicators without
+margins carry the difference. The method defines named groups by the number of worse and better
+themes (``Classificatie.groep``); areas that fit none get the method's ``overig`` name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+from .methode import ONVOLDOENDE, OVERIG, Groep
 
 SLECHTER_ALLE = "slechter op alle thema's"
 SLECHTER_SOMMIGE = "slechter op een deel van de thema's"
 BETER_ALLE = "beter op alle thema's"
 NIET_SLECHTER = "niet slechter"
 GROEPEN = (SLECHTER_ALLE, SLECHTER_SOMMIGE, NIET_SLECHTER, BETER_ALLE)
+
+
+def standaardgroepen(aantal: int) -> list[Groep]:
+    """The four groups of a method that defines none; together they cover every area."""
+    return [
+        Groep(naam=SLECHTER_ALLE, min_slechter="alle"),
+        Groep(naam=SLECHTER_SOMMIGE, min_slechter=1, max_slechter=max(aantal - 1, 0)),
+        Groep(naam=NIET_SLECHTER, max_slechter=0, max_beter=max(aantal - 1, 0)),
+        Groep(naam=BETER_ALLE, min_beter="alle"),
+    ]
 
 
 def significant_slechter(
@@ -31,7 +48,9 @@ def significant_slechter(
 def oordeel_per_thema(
     scores: np.ndarray, bench: np.ndarray, drempel: float, signif: np.ndarray, thema_van: np.ndarray
 ) -> np.ndarray:
-    """(areas, T): 1 worse, 0 not different, -1 better, NaN unknown."""
+    """(areas, T): 1 worse, 0 not different, -1 better, NaN unknown. ``scores`` are the judged
+    theme scores (from ``getoetst`` values); for plain scores, a theme whose indicators all have
+    margins is still not worse unless one of them is."""
     verschil = scores - bench
     oordeel = np.where(verschil > drempel, 1.0, np.where(verschil < -drempel, -1.0, 0.0))
     for t in range(scores.shape[1]):
@@ -42,14 +61,34 @@ def oordeel_per_thema(
     return np.where(np.isnan(verschil), np.nan, oordeel)
 
 
-def groep(oordeel: np.ndarray) -> np.ndarray:
-    bekend = ~np.isnan(oordeel).any(axis=1)
+def getoetst(v: np.ndarray, bench_v: np.ndarray, signif: np.ndarray) -> np.ndarray:
+    """Normalised values for the judgement: an indicator whose interval holds the benchmark value
+    (``signif`` 0) takes the benchmark's value; values without margins (NaN) stay as they are."""
+    uit: np.ndarray = np.where(signif == 0, bench_v, v)
+    return np.where(np.isnan(v), np.nan, uit)
+
+
+def margetelling(
+    x: np.ndarray, signif: np.ndarray, thema_van: np.ndarray, aantal: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(areas, T) counts per theme: indicators with a value, of which with margins, and of which
+    with an interval that holds the benchmark value (counted at the benchmark)."""
+    indeling = np.eye(aantal)[thema_van]  # (k, T) 0/1
+    waarden = (~np.isnan(x)).astype(float) @ indeling
+    met_marges = (~np.isnan(signif)).astype(float) @ indeling
+    binnen = (signif == 0).astype(float) @ indeling
+    return waarden.astype(int), met_marges.astype(int), binnen.astype(int)
+
+
+def groep(oordeel: np.ndarray, groepen: Sequence[Groep] = (), overig: str = OVERIG) -> np.ndarray:
+    """Group label per area from its theme judgements (areas, T); the method's groups do not
+    overlap, so their order does not matter. No groups: ``standaardgroepen``."""
+    aantal = oordeel.shape[1]
     slechter = (oordeel == 1).sum(axis=1)
     beter = (oordeel == -1).sum(axis=1)
-    aantal = oordeel.shape[1]
-    labels = np.select(
-        [slechter == aantal, slechter > 0, beter == aantal],
-        [SLECHTER_ALLE, SLECHTER_SOMMIGE, BETER_ALLE],
-        default=NIET_SLECHTER,
-    ).astype(object)
-    return np.where(bekend, labels, "onvoldoende gegevens")
+    labels = np.full(len(oordeel), overig, dtype=object)
+    for g in groepen or standaardgroepen(aantal):
+        min_s, max_s, min_b, max_b = g.grenzen(aantal)
+        past = (slechter >= min_s) & (slechter <= max_s) & (beter >= min_b) & (beter <= max_b)
+        labels[past] = g.naam
+    return np.where(np.isnan(oordeel).any(axis=1), ONVOLDOENDE, labels)

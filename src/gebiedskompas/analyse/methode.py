@@ -34,6 +34,9 @@ class Scope(BaseModel):
     niveau: Niveau
     periode: str
     stedelijkheid: list[int] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    # Whose urbanity class the scope tests: the area's own, its gemeente's, or either. A buurt of
+    # low address density inside a city is still a city buurt; "gebied" keeps the original rule.
+    stedelijkheid_van: Literal["gebied", "gemeente", "een van beide"] = "gebied"
     min_inwoners: int = Field(default=0, ge=0)
     min_dekking: float = Field(default=0.66, ge=0, le=1)
     selectie: int = Field(default=8, ge=1)
@@ -68,9 +71,128 @@ class Uitschieters(BaseModel):
     max_punten: int = Field(default=5, ge=0)
 
 
+# An area with an unknown judgement on any theme gets this label, whatever the groups are.
+ONVOLDOENDE = "onvoldoende gegevens"
+# Default name for areas that fit none of the method's groups.
+OVERIG = "past in geen groep"
+_REGELS = ("min_slechter", "max_slechter", "min_beter", "max_beter")
+
+
+class Groep(BaseModel):
+    """A named group of areas: bounds on how many themes are worse and how many are better than
+    the benchmark. A bound is a number of themes or "alle"; a missing bound does not restrict."""
+
+    model_config = _STRIKT
+    naam: str
+    toelichting: str = ""
+    min_slechter: int | Literal["alle"] | None = None
+    max_slechter: int | Literal["alle"] | None = None
+    min_beter: int | Literal["alle"] | None = None
+    max_beter: int | Literal["alle"] | None = None
+
+    @field_validator("naam")
+    @classmethod
+    def _naam(cls, v: str) -> str:
+        return _niet_leeg(v)
+
+    @field_validator(*_REGELS, mode="before")
+    @classmethod
+    def _aantal(cls, v: Any) -> Any:
+        if v is None or v == "alle" or (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
+            return v
+        raise ValueError(f"moet een aantal thema's (0 of meer) of 'alle' zijn, niet {v!r}")
+
+    @model_validator(mode="after")
+    def _heeft_regel(self) -> Groep:
+        if all(getattr(self, k) is None for k in _REGELS):
+            raise ValueError(f"groep '{self.naam}' heeft geen regel; geef {', '.join(_REGELS)}")
+        return self
+
+    def grenzen(self, aantal: int) -> tuple[int, int, int, int]:
+        """(min worse, max worse, min better, max better) for a method with ``aantal`` themes."""
+
+        def getal(v: int | Literal["alle"] | None, standaard: int) -> int:
+            return standaard if v is None else aantal if v == "alle" else v
+
+        return (
+            getal(self.min_slechter, 0),
+            getal(self.max_slechter, aantal),
+            getal(self.min_beter, 0),
+            getal(self.max_beter, aantal),
+        )
+
+    def past(self, slechter: int, beter: int, aantal: int) -> bool:
+        min_s, max_s, min_b, max_b = self.grenzen(aantal)
+        return min_s <= slechter <= max_s and min_b <= beter <= max_b
+
+    def controleer(self, aantal: int) -> None:
+        """Dutch ValueError when a bound exceeds the number of themes or a minimum its maximum."""
+        for k in _REGELS:
+            v = getattr(self, k)
+            if isinstance(v, int) and v > aantal:
+                raise ValueError(
+                    f"groep '{self.naam}': {k} = {v} is meer dan het aantal thema's ({aantal}); "
+                    "gebruik 'alle' voor alle thema's"
+                )
+        min_s, max_s, min_b, max_b = self.grenzen(aantal)
+        for soort, laag, hoog in (("slechter", min_s, max_s), ("beter", min_b, max_b)):
+            if laag > hoog:
+                raise ValueError(
+                    f"groep '{self.naam}': min_{soort} ({laag}) is groter dan max_{soort} ({hoog})"
+                )
+        if min_s + min_b > aantal:
+            raise ValueError(
+                f"groep '{self.naam}' kan nooit voorkomen: {min_s} slechtere en {min_b} betere thema's "
+                f"zijn samen meer dan de {aantal} thema's"
+            )
+
+
 class Classificatie(BaseModel):
     model_config = _STRIKT
     drempel: float = Field(default=0.25, ge=0)
+    # No groups: the four default groups of classificeer.standaardgroepen.
+    groep: list[Groep] = Field(default_factory=list)
+    # Areas that fit none of the groups are named, never folded into a group.
+    overig: str = OVERIG
+
+    @field_validator("overig")
+    @classmethod
+    def _overig(cls, v: str) -> str:
+        return _niet_leeg(v)
+
+    @model_validator(mode="after")
+    def _namen_uniek(self) -> Classificatie:
+        namen = [g.naam for g in self.groep] + [self.overig, ONVOLDOENDE]
+        dubbel = sorted({n for n in namen if namen.count(n) > 1})
+        if dubbel:
+            raise ValueError(
+                f"groepsnaam komt meer dan eens voor: {', '.join(dubbel)} (ook de naam in 'overig' en "
+                f"'{ONVOLDOENDE}' tellen mee)"
+            )
+        return self
+
+    def controleer_groepen(self, aantal: int) -> None:
+        """Dutch ValueError when a group is impossible with ``aantal`` themes or two groups overlap."""
+        for g in self.groep:
+            g.controleer(aantal)
+        for slechter, beter in combinaties(aantal):
+            passend = [g.naam for g in self.groep if g.past(slechter, beter, aantal)]
+            if len(passend) > 1:
+                raise ValueError(
+                    f"de groepen '{passend[0]}' en '{passend[1]}' overlappen: een gebied met "
+                    f"{slechter} slechtere en {beter} betere thema's past in beide"
+                )
+
+
+def _niet_leeg(naam: str) -> str:
+    if not naam.strip():
+        raise ValueError("een groepsnaam mag niet leeg zijn")
+    return naam.strip()
+
+
+def combinaties(aantal: int) -> list[tuple[int, int]]:
+    """Every possible (worse, better) count of themes for a method with ``aantal`` themes."""
+    return [(s, b) for s in range(aantal + 1) for b in range(aantal + 1 - s)]
 
 
 class Robuustheid(BaseModel):
@@ -122,6 +244,14 @@ class Methode(BaseModel):
         dubbel = sorted({i for i in ids if ids.count(i) > 1})
         if dubbel:
             raise ValueError(f"indicator(en) staan in meer dan één thema: {', '.join(dubbel)}")
+        return self
+
+    @model_validator(mode="after")
+    def _groepen_passen(self) -> Methode:
+        try:
+            self.classificatie.controleer_groepen(len(self.thema))
+        except ValueError as e:
+            raise ValueError(f"sleutel 'classificatie.groep': {e}") from None
         return self
 
     def indicator_ids(self) -> list[str]:
@@ -200,4 +330,5 @@ def _fout_in_het_nederlands(fout: Any) -> str:
     if soort in ("list_type", "dict_type", "model_type", "string_type", "bool_type", "bool_parsing"):
         return f"sleutel '{sleutel}': ongeldig type ({invoer!r})"
     bericht = str(fout.get("msg", "")).removeprefix("Value error, ")
-    return f"sleutel '{sleutel}': {bericht}"
+    # checks across keys (on the whole method) name their keys in the message itself
+    return f"sleutel '{sleutel}': {bericht}" if fout.get("loc") else bericht

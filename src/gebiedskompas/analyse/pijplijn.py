@@ -4,6 +4,7 @@ rank → explain, plus coherence and (optionally) robustness. Every step records
 from __future__ import annotations
 
 import platform
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from . import classificeer as cl
 from .aggregeer import herschaal, samengesteld, themascores
 from .behandel import behandel
 from .benchmark import Groepen, maak_groepen
+from .herhaal import STANDAARD_SEED, herkomst, invoertabellen
 from .imputeer import imputeer
 from .methode import Methode
 from .normaliseer import normaliseer
@@ -49,6 +51,9 @@ class Kern:
     referentie: np.ndarray
     rang: np.ndarray
     stappen: list[dict[str, Any]] = field(default_factory=list)
+    # theme scores the judgement rests on: indicators whose 95% interval holds the benchmark count
+    # at the benchmark's value (classificeer.getoetst)
+    getoetst: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
 
 def richtingen(methode: Methode) -> np.ndarray:
@@ -64,6 +69,8 @@ def richtingen(methode: Methode) -> np.ndarray:
 def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     """Steps 2-8 on a selected data set (pure numpy; this is what the benchmark times)."""
     stappen: list[dict[str, Any]] = []
+    if gegevens.opmerkingen:
+        stappen.append({"stap": "selecteren", "opmerkingen": list(gegevens.opmerkingen)})
     groepen = maak_groepen(gegevens, methode.benchmark)
     stappen.append(
         {
@@ -98,10 +105,16 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     )
     referentie = groepen.per_gebied(groepen.statistiek(x, np.nanmean))
     signif = cl.significant_slechter(gegevens.onder, gegevens.boven, referentie, richting)
-    oordeel = cl.oordeel_per_thema(
-        scores, groepen.per_gebied(bench_scores), methode.classificatie.drempel, signif, w.thema_van
+    getoetst = themascores(
+        cl.getoetst(agg_v, groepen.per_gebied(agg_bench), signif),
+        w.matrix(),
+        methode.scope.min_dekking,
+        methode.aggregatie,
     )
-    stappen.append({"stap": "classificeren", "drempel": methode.classificatie.drempel})
+    oordeel = cl.oordeel_per_thema(
+        getoetst, groepen.per_gebied(bench_scores), methode.classificatie.drempel, signif, w.thema_van
+    )
+    stappen.append(_classificatiestap(methode, gegevens, signif, w.thema_van))
     rang = np.full(gegevens.n, np.nan)
     rang[gegevens.in_scope] = rangen(composiet[gegevens.in_scope])
     stappen.append({"stap": "rangschikken", "binnen": "scope", "gebieden": int(gegevens.in_scope.sum())})
@@ -122,7 +135,31 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
         referentie,
         rang,
         stappen,
+        getoetst,
     )
+
+
+def _classificatiestap(
+    methode: Methode, gegevens: Gegevens, signif: np.ndarray, thema_van: np.ndarray
+) -> dict[str, Any]:
+    """The classify step for the run record: threshold, groups, and per theme how many indicator
+    values of the areas in scope had margins."""
+    s = gegevens.in_scope
+    waarden, met_marges, binnen = cl.margetelling(gegevens.x[s], signif[s], thema_van, len(methode.thema))
+    return {
+        "stap": "classificeren",
+        "drempel": methode.classificatie.drempel,
+        "groepen": [g.naam for g in methode.classificatie.groep] or list(cl.GROEPEN),
+        "overig": methode.classificatie.overig,
+        "marges": {
+            t.id: {
+                "waarden": int(waarden[:, i].sum()),
+                "met_marges": int(met_marges[:, i].sum()),
+                "binnen_marge": int(binnen[:, i].sum()),
+            }
+            for i, t in enumerate(methode.thema)
+        },
+    }
 
 
 @dataclass
@@ -137,7 +174,17 @@ class Resultaat:
     runrecord: dict[str, Any]
 
 
-def analyseer(methode: Methode, toestand: Toestand, *, robuustheid: int = 0, seed: int = 20231) -> Resultaat:
+def analyseer(
+    methode: Methode,
+    toestand: Toestand,
+    *,
+    robuustheid: int = 0,
+    seed: int = STANDAARD_SEED,
+    naast: Sequence[Methode] = (),
+    recordvelden: Mapping[str, Any] | None = None,
+) -> Resultaat:
+    """The whole analysis. ``naast`` (the methods of a 'tussen wal en schip' comparison) and
+    ``recordvelden`` (how the run came about, see ``herhaal.Run``) only go into the run record."""
     gegevens = selecteer(methode, toestand)
     kern = bereken(methode, gegevens)
     s = gegevens.in_scope
@@ -171,7 +218,7 @@ def analyseer(methode: Methode, toestand: Toestand, *, robuustheid: int = 0, see
         samenhang=coherentie,
         sobol=sobol_uitkomst,
         uitgesloten=pd.DataFrame(gegevens.uitgesloten, columns=["code", "naam", "reden"]),
-        runrecord=_runrecord(methode, toestand, gegevens, kern, seed),
+        runrecord=_runrecord(methode, toestand, gegevens, kern, seed, robuustheid, naast, recordvelden or {}),
     )
 
 
@@ -187,7 +234,7 @@ def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.nda
             ind = cat.get(kern.gegevens.indicatoren[j])
             label = ind.label if ind else kern.gegevens.indicatoren[j]
             delen.append(f"{label}: {kern.gegevens.x[i, j]:.1f} tegen {kern.referentie[i, j]:.1f}")
-        teksten.append("; ".join(delen))
+        teksten.append("; ".join(delen) or "Geen indicator duwt de score boven de benchmark.")
     return teksten
 
 
@@ -206,7 +253,7 @@ def _gebiedstabel(kern: Kern, methode: Methode, uitleg: list[str]) -> pd.DataFra
             "composiet": kern.composiet[s],
             "benchmark_composiet": kern.bench_composiet[kern.groepen.index[s]],
             "rang": kern.rang[s],
-            "groep": cl.groep(kern.oordeel[s]),
+            "groep": cl.groep(kern.oordeel[s], methode.classificatie.groep, methode.classificatie.overig),
             "ontbrekend": np.isnan(g.x[s]).sum(axis=1),
             "geimputeerd": kern.geimputeerd[s].sum(axis=1),
             "uitleg": uitleg,
@@ -251,6 +298,7 @@ def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
     kol = np.tile(np.arange(t_aantal), len(s))
     bench = kern.groepen.per_gebied(kern.bench_scores)
     oordeel = kern.oordeel[rij, kol]
+    waarden, met_marges, binnen = cl.margetelling(g.x, kern.signif, gewichten(methode).thema_van, t_aantal)
     return pd.DataFrame(
         {
             "code": g.codes[rij],
@@ -258,6 +306,10 @@ def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
             "score": kern.scores[rij, kol],
             "benchmark": bench[rij, kol],
             "verschil": kern.scores[rij, kol] - bench[rij, kol],
+            "score_getoetst": kern.getoetst[rij, kol],
+            "indicatoren": waarden[rij, kol],
+            "met_marges": met_marges[rij, kol],
+            "binnen_marge": binnen[rij, kol],
             "oordeel": np.select(
                 [oordeel == 1, oordeel == -1, oordeel == 0],
                 ["slechter", "beter", "niet anders"],
@@ -268,17 +320,18 @@ def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
 
 
 def _runrecord(
-    methode: Methode, toestand: Toestand, gegevens: Gegevens, kern: Kern, seed: int
+    methode: Methode,
+    toestand: Toestand,
+    gegevens: Gegevens,
+    kern: Kern,
+    seed: int,
+    robuustheid: int,
+    naast: Sequence[Methode],
+    recordvelden: Mapping[str, Any],
 ) -> dict[str, Any]:
-    gebruikte = set(gegevens.tabellen)
-    herkomst = [
-        {
-            k: lading.get(k)
-            for k in ("tabel", "titel", "versie", "bestand", "sha256", "licentie", "bronvermelding")
-        }
-        for lading in toestand.ladingen
-        if lading["tabel"] in gebruikte
-    ]
+    """Everything needed to replay the run (``gebiedskompas analyseer runrecord.json``): all its
+    parameters, the full specs of the methods next to it, and every file of every table it read."""
+    tabellen = invoertabellen(toestand, [methode, *naast], bronnen=gegevens.tabellen)
     return {
         "software": {
             "gebiedskompas": __version__,
@@ -288,8 +341,13 @@ def _runrecord(
         },
         "tijdstip": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": seed,
+        "robuustheid": robuustheid,
         "methode": methode.model_dump(),
-        "gegevens": herkomst,
+        "naast": [m.model_dump() for m in naast],
+        "aanpassingen": {},
+        "andere_gegevens": False,
+        **recordvelden,
+        "gegevens": herkomst(toestand, tabellen),
         "stappen": kern.stappen,
         "uitgesloten": len(gegevens.uitgesloten),
     }

@@ -2,13 +2,19 @@
 
 Monte Carlo: each replication perturbs indicator and theme weights uniformly within
 ±``gewichtsvariatie`` (then renormalises), picks a normalisation and an aggregation from the
-alternatives, and, when ``weglaten`` is on, leaves out one indicator (or none). Per area: nominal
-rank, median rank, 5th-95th percentile rank and the probability of being in the top N.
+alternatives, and, when ``weglaten`` is on, leaves out one indicator (or none). Leaving out the
+only indicator of a theme leaves out that theme, and the other themes' weights are renormalised, so
+no replication loses every composite. Per area: nominal rank, median rank, 5th-95th percentile rank
+and the probability of being in the top N, the last three over the replications in which the area
+has a composite, so that they agree (the percentiles are empirical quantiles, ``inverted_cdf``: the
+95th percentile is at most N exactly when the probability is at least 0.95).
 Global sensitivity: Sobol indices (Saltelli/Jansen via SALib) of the mean absolute rank shift
 with respect to each choice. Everything is reproducible from the seed.
 
 Normalised values per alternative are computed once; a replication is then two matrix products
-and a sort, which is what makes thousands of replications at 14,000 areas cheap.
+and a sort, which is what makes thousands of replications at 14,000 areas cheap. With the method's
+weights and no indicator left out, a replication computes the composite of the main pipeline
+(``aggregeer.themascores`` and ``aggregeer.samengesteld``, the same code).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import numpy as np
 from SALib.analyze import sobol
 from SALib.sample import sobol as sobol_steekproef
 
-from .aggregeer import herschaal
+from .aggregeer import gevuld, herschaal, samengesteld, themascores_gevuld
 from .benchmark import Groepen
 from .methode import Aggregatie, Methode, Normalisatie
 from .normaliseer import normaliseer
@@ -30,10 +36,11 @@ from .weeg import Gewichten, normaliseer_binnen
 
 @dataclass
 class Voorbereid:
-    """Per alternative: need-oriented values of the scope areas, NaN filled with 0, plus mask."""
+    """Per alternative, the scope areas as ``aggregeer.gevuld`` gives them: need-oriented values
+    (logs for geometric aggregation) with 0 where missing, and the 0/1 mask of present values."""
 
     waarden: dict[tuple[Normalisatie, Aggregatie], np.ndarray]
-    aanwezig: np.ndarray  # float 0/1, so that available weight is one matrix product
+    aanwezig: dict[tuple[Normalisatie, Aggregatie], np.ndarray]
     basis: Gewichten
     min_dekking: float
 
@@ -56,37 +63,47 @@ def bereid_voor(
     basis: Gewichten,
 ) -> Voorbereid:
     waarden: dict[tuple[Normalisatie, Aggregatie], np.ndarray] = {}
-    aanwezig = ~np.isnan(x[in_scope])
+    aanwezig: dict[tuple[Normalisatie, Aggregatie], np.ndarray] = {}
     for norm in methode.robuustheid.normalisaties:
         v, bench = normaliseer(x, groepen, richting, norm)
         for agg in methode.robuustheid.aggregaties:
+            # As in the pipeline: a value that normalises to NaN (e.g. a constant indicator in a
+            # benchmark group) counts as missing, and its weight goes to the theme's other indicators.
             w = herschaal(v, bench)[0] if agg == "meetkundig" else v
-            w = np.log(w) if agg == "meetkundig" else w
-            waarden[(norm, agg)] = np.where(aanwezig, w[in_scope], 0.0)
-    return Voorbereid(waarden, aanwezig.astype(np.float64), basis, methode.scope.min_dekking)
+            waarden[(norm, agg)], aanwezig[(norm, agg)] = gevuld(w[in_scope], agg)
+    return Voorbereid(waarden, aanwezig, basis, methode.scope.min_dekking)
+
+
+def gewichten_voor(basis: Gewichten, keuze: Keuze) -> Gewichten:
+    """The weights of one replication. Leaving out the only indicator of a theme leaves out the
+    theme (weight 0) and renormalises the other themes' weights; with a single indicator in the
+    whole method nothing is left out."""
+    w_ind = basis.indicator * keuze.indicatorfactor
+    if keuze.weglaten >= 0 and len(w_ind) > 1:
+        w_ind[keuze.weglaten] = 0.0
+    aantal = len(basis.thema)
+    over = np.bincount(basis.thema_van, weights=w_ind, minlength=aantal) > 0
+    w_thema = np.where(over, basis.thema * keuze.themafactor, 0.0)
+    return Gewichten(
+        normaliseer_binnen(w_ind, basis.thema_van, aantal), w_thema / w_thema.sum(), basis.thema_van
+    )
 
 
 def samengesteld_voor(prep: Voorbereid, methode: Methode, keuze: Keuze) -> np.ndarray:
-    norm: Normalisatie = methode.robuustheid.normalisaties[keuze.normalisatie]
-    agg: Aggregatie = methode.robuustheid.aggregaties[keuze.aggregatie]
-    basis = prep.basis
-    w_ind = basis.indicator * keuze.indicatorfactor
-    if keuze.weglaten >= 0:
-        w_ind = w_ind.copy()
-        w_ind[keuze.weglaten] = 0.0
-    w_ind = normaliseer_binnen(w_ind, basis.thema_van, len(basis.thema))
-    w_thema = basis.thema * keuze.themafactor
-    w_thema = w_thema / w_thema.sum()
-    wmat = np.zeros((len(w_ind), len(w_thema)))
-    wmat[np.arange(len(w_ind)), basis.thema_van] = w_ind
-    gewicht = prep.aanwezig @ wmat
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scores = (prep.waarden[(norm, agg)] @ wmat) / gewicht
-    scores = np.where(gewicht >= prep.min_dekking - 1e-12, scores, np.nan)
-    # For geometric aggregation the scores are mean logs; the composite's log is their weighted
-    # mean, and ranks do not change under exp, so no exp is needed.
-    result: np.ndarray = scores @ w_thema
-    return result
+    """The composite of the scope areas for one replication, on the scale of the pipeline's."""
+    alternatief = (
+        methode.robuustheid.normalisaties[keuze.normalisatie],
+        methode.robuustheid.aggregaties[keuze.aggregatie],
+    )
+    agg = alternatief[1]
+    w = gewichten_voor(prep.basis, keuze)
+    scores = themascores_gevuld(
+        prep.waarden[alternatief], prep.aanwezig[alternatief], w.matrix(), prep.min_dekking, agg
+    )
+    thema = w.thema
+    if (thema == 0).any():  # themes left out: their scores are 0/0 and must not enter the composite
+        scores, thema = scores[:, thema > 0], thema[thema > 0]
+    return samengesteld(scores, thema, agg)
 
 
 def _willekeurige_keuze(rng: np.random.Generator, methode: Methode, k: int, t: int) -> Keuze:
@@ -118,14 +135,19 @@ def monte_carlo(prep: Voorbereid, methode: Methode, n: int, seed: int) -> Onzeke
     )
     rangen = rangen_snel(scores).astype(float)
     rangen[np.isnan(scores)] = np.nan
+    # Probability and percentiles count the same replications: those in which the area has a
+    # composite (an area that never has one is never selected).
+    gerangschikt = (~np.isnan(rangen)).sum(axis=0)
+    geselecteerd = (rangen <= methode.scope.selectie).sum(axis=0)
+    kans = np.divide(geselecteerd, gerangschikt, out=np.zeros(len(gerangschikt)), where=gerangschikt > 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # areas without a composite in any replication
         return Onzekerheid(
             rangen=rangen,
             mediaan=np.nanmedian(rangen, axis=0),
-            p05=np.nanpercentile(rangen, 5, axis=0),
-            p95=np.nanpercentile(rangen, 95, axis=0),
-            kans_top=np.nanmean(rangen <= methode.scope.selectie, axis=0),
+            p05=np.nanpercentile(rangen, 5, axis=0, method="inverted_cdf"),
+            p95=np.nanpercentile(rangen, 95, axis=0, method="inverted_cdf"),
+            kans_top=kans,
         )
 
 

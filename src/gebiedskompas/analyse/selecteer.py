@@ -18,9 +18,15 @@ from ..codes import gemeente_van, normaliseer, ouder_van
 from ..errors import InvoerFout
 from ..opslag import Toestand
 from ..register import Register
-from .methode import Methode
+from .methode import Methode, Scope
 
 _PREFIX = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}
+# scope.stedelijkheid_van in words, for messages
+KLASSE_VAN = {
+    "gebied": "van het gebied",
+    "gemeente": "van de gemeente",
+    "een van beide": "van gebied of gemeente",
+}
 
 
 @dataclass
@@ -102,9 +108,10 @@ def _van_bovenliggend(
         deel["regio"] = gebieden[zonder].to_numpy()
         delen.append(deel)
         niveau = {"WK": "wijk", "GM": "gemeente"}[ouder_prefix]
+        aantal = f"{int(zonder.sum()):,}".replace(",", ".")
         opmerkingen.append(
-            f"{ind}: {int(zonder.sum())} gebieden hebben de waarde van de {niveau} waarin ze liggen "
-            f"(de bron publiceert niet per {methode.scope.niveau})"
+            f"{ind}: {aantal} gebieden (in heel Nederland) hebben de waarde van de {niveau} waarin ze "
+            f"liggen (de bron publiceert niet per {methode.scope.niveau})"
         )
     return (pd.concat(delen, ignore_index=True) if delen else w.iloc[0:0]), opmerkingen
 
@@ -174,12 +181,8 @@ def _kenmerken(codes: np.ndarray, jaar: int, register: Register) -> dict[str, np
 
 def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
     scope = methode.scope
-    provincies = {_provinciecode(p, register) for p in scope.provincies}
-    gemeenten = {normaliseer(c) for c in scope.gemeenten}
-    in_gebied = np.ones(g.n, dtype=bool)
-    if provincies or gemeenten:
-        in_gebied = np.isin(g.provincies, list(provincies)) | np.isin(g.gemeenten, list(gemeenten))
-    klasse_ok = np.isin(g.stedelijkheid, scope.stedelijkheid)
+    in_gebied = in_regio(g.provincies, g.gemeenten, scope, register)
+    klasse_ok = klasse_in_scope(g.stedelijkheid, _klasse_van_gemeente(g, scope, register), scope)
     te_klein = np.nan_to_num(g.inwoners, nan=0.0) < scope.min_inwoners
     dekking = np.mean(~np.isnan(g.x), axis=1)
     te_weinig = dekking < scope.min_dekking
@@ -197,10 +200,11 @@ def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
         g.uitgesloten.append({"code": str(g.codes[i]), "naam": str(g.namen[i]), "reden": str(redenen[i])})
     in_scope = in_gebied & klasse_ok & houd
     if not in_scope.any():
+        provincies = sorted(_provinciecode(p, register) for p in scope.provincies)
         raise InvoerFout(
             f"sleutel 'scope': geen enkel gebied voldoet (niveau {scope.niveau}, periode "
-            f"{scope.periode}, provincies {sorted(provincies) or 'alle'}, stedelijkheid "
-            f"{scope.stedelijkheid}, minimaal {scope.min_inwoners} inwoners)"
+            f"{scope.periode}, provincies {provincies or 'alle'}, stedelijkheid {scope.stedelijkheid} "
+            f"{KLASSE_VAN[scope.stedelijkheid_van]}, minimaal {scope.min_inwoners} inwoners)"
         )
     keep = houd
     return Gegevens(
@@ -219,6 +223,38 @@ def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
         tabellen=g.tabellen,
         opmerkingen=g.opmerkingen,
     )
+
+
+def in_regio(provincies: np.ndarray, gemeenten: np.ndarray, scope: Scope, register: Register) -> np.ndarray:
+    """Whether each area (by its provincie and gemeente code) lies in the scope's provincies or
+    gemeenten; every area does when the scope names neither."""
+    pv = {_provinciecode(p, register) for p in scope.provincies}
+    gm = {normaliseer(c) for c in scope.gemeenten}
+    if not pv and not gm:
+        return np.ones(len(gemeenten), dtype=bool)
+    return np.isin(provincies, list(pv)) | np.isin(gemeenten, list(gm))
+
+
+def klasse_in_scope(eigen: np.ndarray, van_gemeente: np.ndarray, scope: Scope) -> np.ndarray:
+    """The urbanity test of a scope: the area's own class, its gemeente's class, or either of the
+    two must be one of ``scope.stedelijkheid`` (unknown = NaN never is)."""
+    eigen_ok = np.isin(eigen, scope.stedelijkheid)
+    gemeente_ok = np.isin(van_gemeente, scope.stedelijkheid)
+    keuze = {"gebied": eigen_ok, "gemeente": gemeente_ok, "een van beide": eigen_ok | gemeente_ok}
+    return keuze[scope.stedelijkheid_van]
+
+
+def klassen_van_gemeenten(gemeenten: np.ndarray, jaar: int, register: Register) -> np.ndarray:
+    """The urbanity class of each gemeente code, from the register year nearest to ``jaar``."""
+    uniek = np.unique(np.array([str(c) for c in gemeenten], dtype=object))
+    klasse = dict(zip(uniek, _kenmerken(uniek, jaar, register)["stedelijkheid"], strict=True))
+    return np.array([klasse[str(c)] for c in gemeenten], dtype="float64")
+
+
+def _klasse_van_gemeente(g: Gegevens, scope: Scope, register: Register) -> np.ndarray:
+    if scope.stedelijkheid_van == "gebied":  # not needed: skip the register look-up
+        return np.full(g.n, np.nan)
+    return klassen_van_gemeenten(g.gemeenten, int(scope.periode[:4]), register)
 
 
 def _provinciecode(p: str, register: Register) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..catalogus import catalogus
+from .classificeer import standaardgroepen
 from .pijplijn import Resultaat
 from .walenschip import WalEnSchip
 
@@ -46,9 +47,14 @@ KOPPEN = {
     "score": "Themascore",
     "verschil": "Verschil met benchmark",
     "oordeel": "Oordeel",
+    "score_getoetst": "Themascore voor het oordeel (binnen marge = benchmark)",
+    "indicatoren": "Indicatoren met waarde",
+    "met_marges": "Waarvan met 95%-marges",
+    "binnen_marge": "Waarvan benchmark binnen marge",
     "reden": "Reden",
     "composiet_zonder_scope": "Score zonder scope",
     "rang_zonder_scope": "Rang zonder scope",
+    "waarom_buiten_scope": "Waarom geen methode het gebied dekt",
     "keuze": "Keuze",
     "S1": "Eerste-orde-index (S1)",
     "ST": "Totale index (ST)",
@@ -76,17 +82,28 @@ def als_json(resultaat: Resultaat, wal: WalEnSchip | None = None) -> dict[str, A
             "samenhang": resultaat.samenhang,
             "gevoeligheid": resultaat.sobol,
             "uitgesloten": resultaat.uitgesloten.to_dict("records"),
-            "tussen_wal_en_schip": None
-            if wal is None
-            else {
-                "gebieden": wal.gebieden.to_dict("records"),
-                "drempel": wal.drempel,
-                "toelichting": wal.toelichting,
-            },
+            "tussen_wal_en_schip": None if wal is None else _wal_als_json(wal),
             "runrecord": resultaat.runrecord,
+            # a replay that went ahead on other data (--andere-gegevens) says so at the top
+            "andere_gegevens": bool(resultaat.runrecord.get("andere_gegevens")),
         }
     )
     return inhoud
+
+
+def _wal_als_json(wal: WalEnSchip) -> dict[str, Any]:
+    """Per reported area the check of every method: method, level, and why it did not cover it."""
+    gebieden = []
+    for rij in wal.gebieden.to_dict("records"):
+        controles = wal.controles.get(str(rij["code"]), [])
+        rij["controles"] = [{"methode": c.methode, "niveau": c.niveau, "reden": c.reden} for c in controles]
+        gebieden.append(rij)
+    return {
+        "gebieden": gebieden,
+        "drempel": wal.drempel,
+        "gecontroleerd": wal.methoden,
+        "toelichting": wal.toelichting,
+    }
 
 
 def schrijf(resultaat: Resultaat, map: Path, wal: WalEnSchip | None = None) -> list[Path]:
@@ -156,10 +173,38 @@ def _methodeblad(resultaat: Resultaat) -> pd.DataFrame:
         ("imputatie", m.imputatie),
         ("drempel", m.classificatie.drempel),
         ("seed", resultaat.runrecord["seed"]),
+        ("replicaties robuustheid", resultaat.runrecord.get("robuustheid", 0)),
     ]
+    if resultaat.runrecord.get("andere_gegevens"):
+        verschillen = "; ".join(v["tekst"] for v in resultaat.runrecord.get("verschillen", []))
+        rijen.append(("andere gegevens dan het herhaalde runrecord", verschillen))
+    rijen.extend(_groepregels(resultaat))
     for t in m.thema:
         for i in t.indicator:
             rijen.append(
                 (f"thema {t.id} (gewicht {t.gewicht})", f"{i.id} (gewicht {i.gewicht}) {i.reden}".strip())
             )
     return pd.DataFrame(rijen, columns=["Onderdeel", "Waarde"])
+
+
+def _groepregels(resultaat: Resultaat) -> list[tuple[str, str]]:
+    """The method's groups as rows of the Methode sheet: name and rule in words."""
+    c = resultaat.methode.classificatie
+    aantal = len(resultaat.methode.thema)
+    rijen = []
+    for g in c.groep or standaardgroepen(aantal):
+        min_s, max_s, min_b, max_b = g.grenzen(aantal)
+        regel = (
+            f"slechter op {min_s} tot en met {max_s}, beter op {min_b} tot en met {max_b} "
+            f"van de {aantal} thema's"
+        )
+        rijen.append((f"groep {g.naam}", f"{regel}. {g.toelichting}".strip()))
+    rijen.append(("groep voor gebieden die in geen groep passen", c.overig))
+    return rijen
+
+
+def margeregel(themas: pd.DataFrame) -> str:
+    """One line for the CLI: per theme, how many indicator values of the areas had 95% margins."""
+    som = themas.groupby("thema", sort=False)[["met_marges", "indicatoren"]].sum()
+    delen = [f"{t} {int(r.met_marges)} van {int(r.indicatoren)}" for t, r in som.iterrows()]
+    return "Waarden met 95%-marges per thema: " + "; ".join(delen)
