@@ -496,7 +496,7 @@ def _trend(toestand: Any, code: str) -> dict[str, Any]:
         for rij in g.itertuples():
             tekst = ("geharmoniseerd: " if rij.geharmoniseerd else "") + rij.methode
             noot = voetnoten.setdefault(tekst, len(voetnoten) + 1) if rij.methode else None
-            punten.append((rij.periode, _getal(rij.waarde), noot))
+            punten.append((rij.periode, _getal(rij.waarde, 0 if float(rij.waarde).is_integer() else 2), noot))
         indicatoren.append({"indicator": g["label"].iloc[0], "reeks": punten})
     noten = [(n, t) for t, n in voetnoten.items()]
     return {"indeling": r.indeling, "indicatoren": indicatoren, "voetnoten": noten}
