@@ -18,9 +18,10 @@ def herschaal(
     v: np.ndarray, bench: np.ndarray, lo: float = 1.0, hi: float = 100.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Min-max rescale each column of v (and the benchmark rows) to [lo, hi] using v's range."""
-    with np.errstate(invalid="ignore"):
-        vmin = np.nanmin(np.vstack([v, bench]), axis=0)
-        vmax = np.nanmax(np.vstack([v, bench]), axis=0)
+    alles = np.vstack([v, bench])
+    # fmin/fmax skip NaN like nanmin/nanmax, without a warning for an all-missing column.
+    vmin = np.fmin.reduce(alles, axis=0)
+    vmax = np.fmax.reduce(alles, axis=0)
     span = np.where(vmax > vmin, vmax - vmin, 1.0)
 
     def schaal(a: np.ndarray) -> np.ndarray:
