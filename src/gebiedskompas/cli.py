@@ -345,6 +345,81 @@ def _superscript(nummer: int) -> str:
     return str(nummer).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
+@app.command("trend")
+def trend_commando(
+    indicator: Annotated[
+        str, typer.Option("--indicator", metavar="ID", help="De indicator (zie 'gebiedskompas indicatoren').")
+    ],
+    gebied: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gebied",
+            metavar="CODES",
+            help="Het gebied: één code (PV31, GM0917) of een groep codes van één niveau, met komma's of "
+            "herhaald (GM0917,GM0928); een groep wordt naar inwonertal gewogen samengevoegd.",
+            show_default=False,
+        ),
+    ] = None,
+    referentie: Annotated[
+        str,
+        typer.Option(
+            "--referentie",
+            metavar="nl|stedelijkheid|beide",
+            help="Vergelijk met Nederland, met gebieden van dezelfde stedelijkheid, of met beide.",
+        ),
+    ] = "beide",
+    van: Annotated[
+        str | None,
+        typer.Option(
+            "--van",
+            metavar="JAAR",
+            help="Eerste meting voor de toets (standaard de eerste).",
+            show_default=False,
+        ),
+    ] = None,
+    tot: Annotated[
+        str | None,
+        typer.Option(
+            "--tot",
+            metavar="JAAR",
+            help="Tweede meting voor de toets (standaard de laatste).",
+            show_default=False,
+        ),
+    ] = None,
+    als_json: JsonOptie = False,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Trend en verschil (trendbreuk): een gebied of groep tegen Nederland en tegen de eigen
+    stedelijkheidsklasse, per meting met het verschil en zijn 95%-interval, en een toets of het verschil
+    tussen twee metingen veranderd is."""
+    from .effect.trend import REFERENTIES, trend
+
+    referenties = REFERENTIES if referentie == "beide" else (referentie,)
+    resultaat = _voer_uit(
+        lambda: trend(_opslag(opslag_map).lees(), indicator, gebied or [], referenties, van, tot)
+    )
+    if als_json:
+        _toon_json(resultaat.als_dict())
+        return
+    console.print(
+        f"[bold]{resultaat.label}[/] ({resultaat.eenheid}): {resultaat.naam} ({', '.join(resultaat.codes)}); "
+        f"niveau {resultaat.niveau}, gebiedsindeling {resultaat.indeling}",
+        highlight=False,
+    )
+    for referentienaam, rijen in resultaat.tabellen().items():
+        tabel = Table(title=f"{resultaat.naam} tegen {referentienaam}", title_justify="left")
+        for kolom in ("meting", "gebied", "95%-interval", "referentie", "95%-interval", "verschil"):
+            tabel.add_column(kolom, justify="right" if kolom != "meting" else "left")
+        tabel.add_column("95%-interval verschil")
+        tabel.add_column("oordeel", overflow="fold")
+        for rij in rijen:
+            tabel.add_row(*rij)
+        console.print(tabel)
+    for regel in [*resultaat.veranderingsregels(), *(f"- {o}" for o in resultaat.opmerkingen)]:
+        console.print(regel, markup=False, highlight=False)
+    console.print(f"Bron: {resultaat.bronvermelding}", markup=False, highlight=False)
+
+
 @app.command("indicatoren")
 def indicatoren_commando(als_json: JsonOptie = False) -> None:
     """Toon de indicatorencatalogus: id, label, eenheid, thema, richting en bron."""
@@ -575,6 +650,94 @@ def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
             for controle in wal.controles.get(r.code, []):
                 console.print(f"    - {controle.tekst()}", markup=False, highlight=False)
     console.print("Geschreven: " + ", ".join(str(p) for p in paden))
+
+
+@app.command("effect")
+def effect_commando(
+    indicator: Annotated[
+        str, typer.Option("--indicator", metavar="ID", help="Indicator(en), met komma's gescheiden.")
+    ],
+    start: Annotated[int, typer.Option("--start", metavar="JAAR", help="Eerste jaar van de aanpak.")],
+    gebieden: Annotated[
+        str | None,
+        typer.Option(
+            "--gebieden",
+            metavar="CODE,CODE",
+            help="Regiocodes van de aanpak (wijk of buurt).",
+            show_default=False,
+        ),
+    ] = None,
+    aanpak: Annotated[
+        str | None,
+        typer.Option(
+            "--aanpak",
+            metavar="NAAM",
+            help="Gebiedsaanpak uit de monitoring (bijv. Heerlen-Noord).",
+            show_default=False,
+        ),
+    ] = None,
+    methode: Annotated[str, typer.Option("--methode", metavar="did|synthetisch", help="Schatter.")] = "did",
+    vergelijking: Annotated[
+        int, typer.Option("--vergelijking", metavar="K", help="Vergelijkingsgebieden per behandeld gebied.")
+    ] = 10,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="N", help="Startwaarde van de toevalsgenerator.")
+    ] = 20231,
+    uit: Annotated[
+        Path | None,
+        typer.Option(
+            "--uit",
+            metavar="MAP",
+            help="Map voor de uitvoer (standaard: <opslag>/effecten/<aanpak>-<start>-<methode>).",
+            show_default=False,
+        ),
+    ] = None,
+    als_json: JsonOptie = False,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Meet het effect van een gebiedsaanpak: behandelde gebieden tegen vergelijkbare onbehandelde
+    gebieden (verschil-in-verschillen met gebeurtenisstudie), met placebotoets en oordeel."""
+    from .effect import uitvoer as effectuitvoer
+    from .effect.pijplijn import meet_effect
+    from .errors import InvoerFout
+
+    def codes() -> list[str]:
+        if (gebieden is None) == (aanpak is None):
+            raise InvoerFout("geef precies één van --gebieden en --aanpak")
+        if gebieden is not None:
+            return [c.strip() for c in gebieden.split(",") if c.strip()]
+        _start_monitoring(opslag_map)
+        from .web.monitoring import models as m
+
+        gevonden = m.Gebiedsaanpak.objects.filter(naam__iexact=aanpak).first()
+        if gevonden is None:
+            bekend = ", ".join(m.Gebiedsaanpak.objects.order_by("naam").values_list("naam", flat=True))
+            bekend = bekend or "geen (laad ze met: gebiedskompas voorbeeld)"
+            raise InvoerFout(f"onbekende gebiedsaanpak '{aanpak}'; bekend: {bekend}")
+        return [str(c) for c in gevonden.regiocodes]
+
+    def meet() -> list[Any]:
+        regiocodes = codes()
+        toestand = _opslag(opslag_map).lees()
+        ids = [i.strip() for i in indicator.split(",") if i.strip()]
+        with console.status("effect meten…"):
+            return [
+                meet_effect(toestand, i, regiocodes, start, methode, seed, k=vergelijking, aanpak=aanpak)
+                for i in ids
+            ]
+
+    resultaten = _voer_uit(meet)
+    naam = effectuitvoer.standaardnaam(
+        aanpak, resultaten[0].runrecord["parameters"]["gebieden"], start, methode
+    )
+    paden = effectuitvoer.schrijf(resultaten, uit or _opslag(opslag_map).map / "effecten" / naam)
+    if als_json:
+        _toon_json({**effectuitvoer.als_json(resultaten), "bestanden": [str(p) for p in paden]})
+        return
+    for r in resultaten:
+        for regel in effectuitvoer.tekst(r):
+            console.print(regel, markup=False, highlight=False)
+    console.print("Geschreven: " + ", ".join(str(p) for p in paden), markup=False, highlight=False)
 
 
 def _start_monitoring(opslag_map: Path | None) -> None:

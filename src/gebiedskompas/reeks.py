@@ -27,6 +27,13 @@ in between it is left missing, with the reason.
 Margins: when every predecessor has a 95% interval, the combination gets an approximate one
 assuming independent estimates: se_i = (boven - onder) / (2 * 1.96), se = sqrt(sum c_i² se_i²)
 with c_i the weight share (means) or the address share (counts).
+
+``harmoniseer`` does the same for one indicator and every area of one level at once (the input of
+panels and group comparisons): the areas of the target classification are those the register
+holds for that level and year (plus any area with values in that very classification that the
+register lacks; for a level the register does not hold in that year, every area with values).
+Per classification year, unchanged areas are taken over in one step and only the changed ones
+are combined, by the same functions as ``reeks`` uses, so both give the same numbers.
 """
 
 from __future__ import annotations
@@ -35,12 +42,14 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from .catalogus import catalogus
-from .codes import niveau_van, normaliseer
+from .codes import NIVEAUS, niveau_van, normaliseer
 from .errors import InvoerFout
 from .opslag import Toestand
 from .register import Register
@@ -59,8 +68,10 @@ KOLOMMEN = [
     "geharmoniseerd",
     "methode",
 ]
-_OPGETELD = {"aantal"}
-_NIET_SAMEN_TE_VOEGEN = {
+HARMONISATIEKOLOMMEN = ["regio", "periode", "waarde", "onder", "boven", "bron", "geharmoniseerd", "methode"]
+# Units whose values over areas are summed, not averaged; and units that cannot be combined at all.
+OPGETELD = {"aantal"}
+NIET_SAMEN_TE_VOEGEN = {
     "klasse (1-5)": "een klasse is niet te middelen",
     "inwoners per km²": "een dichtheid vraagt de oppervlakte van de voorgangers",
 }
@@ -127,21 +138,61 @@ def reeks(
     ids = _controleer_indicatoren(indicatoren)
     register = register or Register(toestand.regios, toestand.grenswijzigingen)
     niveau = str(niveau_van(doelcode))
-    bekend = _bekende_indelingen(register, toestand.grenswijzigingen, niveau)
-    doel = _controleer_indeling(indeling, bekend, toestand.waarnemingen)
+    doel = doelindeling(toestand, niveau, indeling, register)
     w = toestand.waarnemingen
     if ids is not None:
         w = w[w["indicator"].isin(ids)]
     _controleer_bestaan(register, w, doelcode, niveau, doel)
     jaren = sorted({int(j) for j in w["indeling"].unique()})
-    stappen = _gemeentestappen(register) if niveau == "gemeente" else {}
-    herkomsten = {
-        j: _herkomst(register, toestand.grenswijzigingen, stappen, doelcode, niveau, j, doel) for j in jaren
-    }
+    bepaling = _Herkomstbepaling(register, toestand.grenswijzigingen, niveau, doel)
+    herkomsten = {j: bepaling.herkomst(doelcode, j) for j in jaren}
     codes = {doelcode}.union(*(h.aandelen for h in herkomsten.values()))
     deel = _als_tekst(w[w["regio"].isin(codes)])
     waarden = _waarden(deel, doelcode, herkomsten, register)
     return Reeks(doelcode, register.naam(doelcode), niveau, doel, waarden)
+
+
+def doelindeling(
+    toestand: Toestand, niveau: str, indeling: int | None = None, register: Register | None = None
+) -> int:
+    """The classification year series of ``niveau`` are put on: ``indeling`` (checked against the
+    years known for that level), by default the latest year the register knows for the level."""
+    register = register or Register(toestand.regios, toestand.grenswijzigingen)
+    bekend = _bekende_indelingen(register, toestand.grenswijzigingen, niveau)
+    return _controleer_indeling(indeling, bekend, toestand.waarnemingen)
+
+
+def harmoniseer(
+    toestand: Toestand,
+    indicator: str,
+    indeling: int | None = None,
+    niveau: str | None = None,
+    register: Register | None = None,
+) -> pd.DataFrame:
+    """One indicator for every area of ``niveau`` (default: the finest level with values) on
+    classification year ``indeling`` (default as in ``reeks``). Columns ``HARMONISATIEKOLOMMEN``,
+    one row per area, periode and bron, sorted; per area the same rows and numbers as
+    ``reeks(toestand, regio, [indicator], indeling)``."""
+    _controleer_indicatoren([indicator])
+    register = register or Register(toestand.regios, toestand.grenswijzigingen)
+    w = toestand.waarnemingen
+    w = w[w["indicator"] == indicator]
+    regio = w["regio"].astype(str)
+    niveau_per_code = {c: niveau_van(c) for c in regio.unique()}
+    niveaus = regio.map(niveau_per_code)
+    niveau = _controleer_niveau(indicator, niveau, {str(n) for n in niveau_per_code.values() if n})
+    w = _als_tekst(w[niveaus == niveau])
+    doel = doelindeling(toestand, niveau, indeling, register)
+    gebieden = _doelgebieden(register, w, niveau, doel)
+    bepaling = _Herkomstbepaling(register, toestand.grenswijzigingen, niveau, doel)
+    inwoners = _inwonertallen(register, niveau)
+    namen = _namen_per_code(register)
+    delen = [
+        _harmoniseer_jaar(w[w["indeling"] == jaar], jaar, gebieden, bepaling, inwoners, namen.get)
+        for jaar in sorted({int(j) for j in w["indeling"].unique()})
+    ]
+    frame = pd.concat([_lege_harmonisatie(), *delen], ignore_index=True)
+    return frame.sort_values(["regio", "periode", "bron"], ignore_index=True)
 
 
 # --- input checks ---------------------------------------------------------------------------------
@@ -218,6 +269,35 @@ def _controleer_bestaan(register: Register, w: pd.DataFrame, code: str, niveau: 
         )
 
 
+def _controleer_niveau(indicator: str, niveau: str | None, aanwezig: set[str]) -> str:
+    if not aanwezig:
+        raise InvoerFout(
+            f"geen waarden voor indicator '{indicator}' in de opslag; laad eerst de tabellen met "
+            "'gebiedskompas laad'"
+        )
+    volgorde = sorted(aanwezig, key=lambda n: NIVEAUS.index(n) if n in NIVEAUS else len(NIVEAUS))
+    if niveau is None:
+        return volgorde[-1]
+    if niveau not in aanwezig:
+        raise InvoerFout(
+            f"indicator '{indicator}' heeft geen waarden op niveau '{niveau}'; wel op {', '.join(volgorde)}"
+        )
+    return niveau
+
+
+def _doelgebieden(register: Register, w: pd.DataFrame, niveau: str, doel: int) -> list[str]:
+    """The areas of classification ``doel``: the register's, plus areas with values in that very
+    classification that it lacks; without register areas for that level and year, all with values."""
+    t = register.tabel
+    if t.empty:
+        return sorted(set(w["regio"]))
+    in_doeljaar = set(t.loc[(t["niveau"] == niveau) & (t["jaar"] == doel), "code"].astype(str))
+    if not in_doeljaar:
+        return sorted(set(w["regio"]))
+    onbekend = {c for c in set(w.loc[w["indeling"] == doel, "regio"]) if not register.bestaat(c)}
+    return sorted(in_doeljaar | onbekend)
+
+
 def _als_tekst(w: pd.DataFrame) -> pd.DataFrame:
     return w.astype({"regio": str, "periode": str, "indicator": str, "bron": str}).assign(
         indeling=w["indeling"].astype("int64")
@@ -227,24 +307,41 @@ def _als_tekst(w: pd.DataFrame) -> pd.DataFrame:
 # --- where the area lay in each classification year --------------------------------------------------
 
 
-def _herkomst(
-    register: Register,
-    grenswijzigingen: pd.DataFrame,
-    stappen: dict[int, _Stap],
-    code: str,
-    niveau: str,
-    van: int,
-    naar: int,
-) -> Herkomst:
-    if van == naar:
+class _Herkomstbepaling:
+    """Where an area of classification ``doel`` lay in other classification years. What every
+    area needs (the herindelingen per year, the wijk matrices) is looked up once."""
+
+    def __init__(self, register: Register, grenswijzigingen: pd.DataFrame, niveau: str, doel: int) -> None:
+        self._register = register
+        self._grenswijzigingen = grenswijzigingen
+        self._niveau = niveau
+        self._doel = doel
+        self._matrices: dict[tuple[int, int], _Wijkmatrix | None] = {}
+
+    @cached_property
+    def _stappen(self) -> dict[int, _Stap]:
+        return _gemeentestappen(self._register)
+
+    @cached_property
+    def _registerjaren(self) -> set[int]:
+        return set(self._register.gemeentejaren())
+
+    def herkomst(self, code: str, van: int) -> Herkomst:
+        naar = self._doel
+        if van == naar:
+            return Herkomst({code: 1.0})
+        if self._niveau == "gemeente":
+            return _gemeenteherkomst(self._registerjaren, self._stappen, code, van, naar)
+        if self._niveau == "wijk":
+            return _wijkherkomst(self._matrix(min(van, naar), max(van, naar)), code, van, naar)
+        if self._niveau == "buurt":
+            return _eigen_indeling(code, van, naar, "er zijn geen grenswijzigingsmatrices voor buurten")
         return Herkomst({code: 1.0})
-    if niveau == "gemeente":
-        return _gemeenteherkomst(register, stappen, code, van, naar)
-    if niveau == "wijk":
-        return _wijkherkomst(register, grenswijzigingen, code, van, naar)
-    if niveau == "buurt":
-        return _eigen_indeling(code, van, naar, "er zijn geen grenswijzigingsmatrices voor buurten")
-    return Herkomst({code: 1.0})
+
+    def _matrix(self, laag: int, hoog: int) -> _Wijkmatrix | None:
+        if (laag, hoog) not in self._matrices:
+            self._matrices[(laag, hoog)] = _wijkmatrix(self._register, self._grenswijzigingen, laag, hoog)
+        return self._matrices[(laag, hoog)]
 
 
 def _eigen_indeling(code: str, van: int, naar: int, waarom: str) -> Herkomst:
@@ -279,9 +376,8 @@ def _gemeentestappen(register: Register) -> dict[int, _Stap]:
 
 
 def _gemeenteherkomst(
-    register: Register, stappen: dict[int, _Stap], code: str, van: int, naar: int
+    registerjaren: set[int], stappen: dict[int, _Stap], code: str, van: int, naar: int
 ) -> Herkomst:
-    registerjaren = set(register.gemeentejaren())
     ontbrekend = [j for j in range(min(van, naar), max(van, naar) + 1) if j not in registerjaren]
     if ontbrekend:
         waarom = f"het regioregister mist de gemeenten van {', '.join(map(str, ontbrekend))}"
@@ -330,34 +426,57 @@ def _latere_indeling(stappen: dict[int, _Stap], code: str, van: int, naar: int) 
     return Herkomst({code: 1.0})
 
 
-def _wijkherkomst(
-    register: Register, grenswijzigingen: pd.DataFrame, code: str, van: int, naar: int
-) -> Herkomst:
+@dataclass(frozen=True)
+class _Wijkmatrix:
+    """One wijk matrix, indexed: every code on it, and per new code the addresses from each old one."""
+
+    laag: int
+    hoog: int
+    codes: frozenset[str]
+    totaal: dict[str, float]  # old code -> all its addresses
+    naar: dict[str, dict[str, float]]  # new code -> {old code: addresses moved}
+
+
+def _wijkmatrix(
+    register: Register, grenswijzigingen: pd.DataFrame, laag: int, hoog: int
+) -> _Wijkmatrix | None:
     gw = grenswijzigingen
-    laag, hoog = min(van, naar), max(van, naar)
     deel = gw[(gw["niveau"] == "wijk") & (gw["van_jaar"] == laag) & (gw["naar_jaar"] == hoog)]
     if deel.empty:
+        return None
+    oud_as, nieuw_as = _assen(deel, register, laag)
+    totaal = {str(o): float(a) for o, a in deel.groupby(oud_as)["adressen"].sum().items()}
+    verplaatst = deel.groupby([nieuw_as, oud_as])["adressen"].sum()
+    naar: dict[str, dict[str, float]] = {}
+    for nieuw, oud, a in zip(
+        verplaatst.index.get_level_values(0), verplaatst.index.get_level_values(1), verplaatst, strict=True
+    ):
+        naar.setdefault(str(nieuw), {})[str(oud)] = float(a)
+    codes = frozenset(deel[oud_as].astype(str)) | frozenset(deel[nieuw_as].astype(str))
+    return _Wijkmatrix(laag, hoog, codes, totaal, naar)
+
+
+def _wijkherkomst(matrix: _Wijkmatrix | None, code: str, van: int, naar: int) -> Herkomst:
+    if matrix is None:
+        laag, hoog = min(van, naar), max(van, naar)
         return _eigen_indeling(
             code, van, naar, f"geen grenswijzigingsmatrix voor wijken van {laag} naar {hoog}"
         )
-    oud_as, nieuw_as = _assen(deel, register, laag)
     if van > naar:
-        if deel[oud_as].eq(code).any() or deel[nieuw_as].eq(code).any():
+        if code in matrix.codes:
             return Herkomst(
                 {},
                 reden=f"{code} is tussen {naar} en {van} gewijzigd; een waarde in de indeling {van} "
                 f"is niet terug te rekenen naar {naar}",
             )
         return Herkomst({code: 1.0})
-    rijen = deel[deel[nieuw_as] == code]
-    if rijen.empty:
+    verplaatst = matrix.naar.get(code)
+    if not verplaatst:
         return Herkomst({code: 1.0})
-    totaal = {str(o): float(a) for o, a in deel.groupby(oud_as)["adressen"].sum().items()}
-    verplaatst = {str(o): float(a) for o, a in rijen.groupby(oud_as)["adressen"].sum().items()}
     return Herkomst(
-        {o: a / totaal[o] for o, a in verplaatst.items()},
-        gewichten=verplaatst,
-        bron=f"wijken uit de grenswijzigingsmatrix {laag}–{hoog} (adressen)",
+        {o: a / matrix.totaal[o] for o, a in verplaatst.items()},
+        gewichten=dict(verplaatst),
+        bron=f"wijken uit de grenswijzigingsmatrix {matrix.laag}–{matrix.hoog} (adressen)",
     )
 
 
@@ -398,6 +517,62 @@ def _waarden(
     return frame.sort_values(["indicator", "periode", "bron"], ignore_index=True)
 
 
+def _harmoniseer_jaar(
+    hier: pd.DataFrame,
+    jaar: int,
+    gebieden: list[str],
+    bepaling: _Herkomstbepaling,
+    inwoners: Callable[[str, int], float | None],
+    naam: Callable[[str], str | None],
+) -> pd.DataFrame:
+    """The values of classification year ``jaar`` (rows ``hier``) for every target area."""
+    herkomsten = {c: bepaling.herkomst(c, jaar) for c in gebieden}
+    direct = {c: h.notitie or "" for c, h in herkomsten.items() if h.ongewijzigd(c)}
+    redenen = {c: h.reden for c, h in herkomsten.items() if h.reden is not None}
+    posities = hier.groupby("regio", sort=False).indices
+    samengevoegd = [
+        {**rij, "regio": c}
+        for c, h in herkomsten.items()
+        if c not in direct and c not in redenen
+        for rij in _samengevoegd(_rijen_van(hier, posities, h.aandelen), h, jaar, inwoners, naam)
+    ]
+    return pd.concat(
+        [
+            _overgenomen(hier, direct, waarden=True),
+            _overgenomen(hier, redenen, waarden=False),
+            pd.DataFrame(samengevoegd, columns=[*KOLOMMEN, "regio"])[HARMONISATIEKOLOMMEN],
+        ],
+        ignore_index=True,
+    )
+
+
+def _rijen_van(hier: pd.DataFrame, posities: dict[Any, Any], codes: Iterable[str]) -> pd.DataFrame:
+    delen = [posities[c] for c in codes if c in posities]
+    return hier.iloc[np.sort(np.concatenate(delen))] if delen else hier.iloc[0:0]
+
+
+def _overgenomen(hier: pd.DataFrame, methoden: dict[str, str], waarden: bool) -> pd.DataFrame:
+    """Rows of areas taken as they are (``waarden``), or left missing with a reason, in one step."""
+    rijen = hier[hier["regio"].isin(list(methoden)) & hier["waarde"].notna()]
+    getallen = {k: rijen[k] if waarden else math.nan for k in ("waarde", "onder", "boven")}
+    return pd.DataFrame(
+        {
+            "regio": rijen["regio"],
+            "periode": rijen["periode"],
+            **getallen,
+            "bron": rijen["bron"],
+            "geharmoniseerd": False,
+            "methode": rijen["regio"].map(methoden),
+        },
+        columns=HARMONISATIEKOLOMMEN,
+    )
+
+
+def _lege_harmonisatie() -> pd.DataFrame:
+    frame = pd.DataFrame({k: pd.Series(dtype=object) for k in HARMONISATIEKOLOMMEN})
+    return frame.astype({"waarde": "float64", "onder": "float64", "boven": "float64", "geharmoniseerd": bool})
+
+
 def _rij(r: Any, uitkomst: tuple[float, float, float, bool, str]) -> dict[str, Any]:
     ind = catalogus().get(str(r.indicator))
     waarde, onder, boven, geharmoniseerd, methode = uitkomst
@@ -428,11 +603,21 @@ def _niet_terug_te_rekenen(rijen: pd.DataFrame, reden: str) -> list[dict[str, An
     return [_rij(r, _ontbrekend(reden)) for r in rijen[rijen["waarde"].notna()].itertuples()]
 
 
-def _inwonertallen(register: Register) -> Callable[[str, int], float | None]:
+def _namen_per_code(register: Register) -> dict[str, str]:
+    """``register.naam`` for every code at once: the name of the latest year that has one."""
+    t = register.tabel
+    if t.empty:
+        return {}
+    laatste = t.dropna(subset=["naam"]).drop_duplicates("code", keep="last")
+    return dict(zip(laatste["code"].astype(str), laatste["naam"].astype(str), strict=True))
+
+
+def _inwonertallen(register: Register, niveau: str | None = None) -> Callable[[str, int], float | None]:
+    """Inhabitants per (code, year); of one level only when ``niveau`` is given."""
     t = register.tabel
     tallen: dict[tuple[str, int], float] = {}
     if not t.empty:
-        bekend = t[t["inwoners"].notna()]
+        bekend = t[t["inwoners"].notna() & ((t["niveau"] == niveau) if niveau else True)]
         tallen = {
             (str(c), int(j)): float(i)
             for c, j, i in zip(bekend["code"], bekend["jaar"], bekend["inwoners"], strict=True)
@@ -449,16 +634,38 @@ def _samengevoegd(
 ) -> list[dict[str, Any]]:
     uit = []
     cat = catalogus()
-    for _, groep in rijen.groupby(["indicator", "periode", "bron"], sort=True):
-        eerste = next(groep.itertuples())
-        ind = cat.get(str(eerste.indicator))
-        per_code: dict[str, _Waarde] = {str(r.regio): _getallen(r) for r in groep.itertuples()}
+    groepen: dict[tuple[str, str, str], list[_Waarneming]] = defaultdict(list)
+    for r in _waarnemingen(rijen):
+        groepen[(r.indicator, r.periode, r.bron)].append(r)
+    for sleutel in sorted(groepen):
+        groep = groepen[sleutel]
+        eerste = groep[0]
+        ind = cat.get(eerste.indicator)
+        per_code: dict[str, _Waarde] = {r.regio: _getallen(r) for r in groep}
         waarden = {c: per_code.get(c, (math.nan, math.nan, math.nan)) for c in sorted(h.aandelen)}
         if all(math.isnan(w[0]) for w in waarden.values()):
             continue  # nothing to combine: no predecessor has a value
         context = _Context(h, ind.eenheid if ind else "", jaar, lambda c: inwoners(c, jaar), naam)
         uit.append(_rij(eerste, _combineer(waarden, context)))
     return uit
+
+
+class _Waarneming(NamedTuple):
+    """One row of the store, as plain Python values."""
+
+    regio: str
+    indicator: str
+    periode: str
+    bron: str
+    indeling: int
+    waarde: float
+    onder: float
+    boven: float
+
+
+def _waarnemingen(rijen: pd.DataFrame) -> list[_Waarneming]:
+    kolommen = (rijen[k].tolist() for k in _Waarneming._fields)
+    return [_Waarneming(*r) for r in zip(*kolommen, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -480,9 +687,9 @@ def _combineer(waarden: dict[str, _Waarde], ctx: _Context) -> tuple[float, float
         return _ontbrekend(
             f"niet samengevoegd: geen waarde voor {_namen(ontbreekt, {}, ctx.naam)} (nodig: {namen})"
         )
-    if ctx.eenheid in _NIET_SAMEN_TE_VOEGEN:
-        return _ontbrekend(f"niet samengevoegd uit {namen}: {_NIET_SAMEN_TE_VOEGEN[ctx.eenheid]}")
-    opgeteld = ctx.eenheid in _OPGETELD
+    if ctx.eenheid in NIET_SAMEN_TE_VOEGEN:
+        return _ontbrekend(f"niet samengevoegd uit {namen}: {NIET_SAMEN_TE_VOEGEN[ctx.eenheid]}")
+    opgeteld = ctx.eenheid in OPGETELD
     factoren, weging = _factoren(codes, ctx, opgeteld)
     if factoren is None:
         return _ontbrekend(f"niet samengevoegd uit {namen}: {weging}")

@@ -200,6 +200,71 @@ def vul_uit_opslag(gebruiker: Any, indicator: m.Indicator) -> list[m.Meting]:
 
 
 def vul_metingen(indicator: m.Indicator) -> list[m.Meting]:
+    """One measurement per wave in the store, for what the indicator measures (``maat``)."""
+    from ...errors import GebiedskompasFout
+
+    vullers = {"waarde": _waarden_per_golf, "verschil": _verschil_per_golf, "effect": _effect_per_golf}
+    try:
+        per_golf = vullers[indicator.maat](indicator)
+    except GebiedskompasFout as e:
+        raise ValidationError({"opslag_indicator": str(e)}) from e
+    metingen = []
+    for jaar, waarde, opmerking in per_golf:
+        meting, _ = m.Meting.objects.update_or_create(
+            indicator=indicator,
+            datum=date(jaar, 7, 1),
+            defaults={"waarde": waarde, "bron": "opslag", "opmerking": opmerking[:400]},
+        )
+        metingen.append(meting)
+    return metingen
+
+
+def _verschil_per_golf(indicator: m.Indicator) -> list[tuple[int, float, str]]:
+    """The gap between the indicator's areas and the reference, per wave (e.g. Limburg minus NL)."""
+    from ...effect.trend import trend
+
+    t = trend(
+        toestand(), indicator.opslag_indicator, indicator.regiocodes, referenties=[indicator.referentie]
+    )
+    uit = []
+    for v in t.vergelijkingen:
+        if v.verschil.waarde != v.verschil.waarde:  # NaN: no value in this wave
+            continue
+        interval = (
+            f" (95%-interval {_nl(v.verschil.onder)} tot {_nl(v.verschil.boven)})"
+            if v.verschil.heeft_interval
+            else " (geen interval: bron zonder marges)"
+        )
+        opm = f"{t.naam} min {v.referentienaam}{interval}; {v.oordeel}"
+        uit.append((int(str(v.periode)[:4]), float(v.verschil.waarde), opm))
+    return uit
+
+
+def _effect_per_golf(indicator: m.Indicator) -> list[tuple[int, float, str]]:
+    """The programme's effect per wave from the start on (event study: difference with comparable
+    areas relative to the last wave before the start), with the overall verdict."""
+    from ...effect.pijplijn import meet_effect
+
+    assert indicator.startjaar is not None
+    r = meet_effect(toestand(), indicator.opslag_indicator, indicator.regiocodes, int(indicator.startjaar))
+    if r.schatting is None:
+        return []
+    uit = []
+    golven = r.schatting.per_golf
+    for rij in golven[golven["periode"] >= r.start].itertuples():
+        opm = (
+            f"effect t.o.v. {r.schatting.vergelijking} vergelijkingsgebieden, 95%-interval "
+            f"{_nl(rij.onder)} tot {_nl(rij.boven)}; {r.oordeel.tekst}"
+        )
+        uit.append((int(rij.periode), float(rij.coef), opm))
+    return uit
+
+
+def _nl(x: float) -> str:
+    return f"{x:.2f}".replace(".", ",")
+
+
+def _waarden_per_golf(indicator: m.Indicator) -> list[tuple[int, float, str]]:
     w = toestand().waarnemingen
     deel = w[(w["indicator"] == indicator.opslag_indicator) & w["regio"].isin(indicator.regiocodes)]
     deel = deel.dropna(subset=["waarde"])
@@ -210,20 +275,14 @@ def vul_metingen(indicator: m.Indicator) -> list[m.Meting]:
                 f"{', '.join(indicator.regiocodes)} in de opslag"
             }
         )
-    metingen = []
+    uit = []
     for periode, groep in deel.groupby("periode", observed=True):
-        jaar = int(str(periode)[:4])
         opm = (
             f"gemiddelde van {len(groep)} gebieden ({', '.join(sorted(map(str, groep['regio'])))}), bron "
             f"{', '.join(sorted(map(str, groep['bron'].unique())))}"
         )
-        meting, _ = m.Meting.objects.update_or_create(
-            indicator=indicator,
-            datum=date(jaar, 7, 1),
-            defaults={"waarde": float(groep["waarde"].mean()), "bron": "opslag", "opmerking": opm[:400]},
-        )
-        metingen.append(meting)
-    return metingen
+        uit.append((int(str(periode)[:4]), float(groep["waarde"].mean()), opm))
+    return uit
 
 
 # --- P&C ---------------------------------------------------------------------------------

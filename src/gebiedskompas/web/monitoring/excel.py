@@ -31,6 +31,9 @@ KOLOMMEN = {
         "Bron",
         "Opslagindicator",
         "Regiocodes",
+        "Maat",
+        "Referentie",
+        "Startjaar",
     ],
     "Metingen": ["Doelcode", "Indicator", "Datum", "Waarde", "Opmerking"],
 }
@@ -42,7 +45,9 @@ UITLEG = [
     (
         "Indicatoren",
         "Richting: hoger_is_beter of hoger_is_slechter. Bron: handmatig of opslag. Datums als "
-        "datum of JJJJ-MM-DD. Regiocodes (bij bron opslag): gescheiden door komma's, bv. GM0917,WK091712.",
+        "datum of JJJJ-MM-DD. Regiocodes (bij bron opslag): gescheiden door komma's, bv. GM0917,WK091712. "
+        "Maat (bij bron opslag): waarde, verschil (met Referentie nl of stedelijkheid, bv. Limburg PV31 "
+        "min Nederland) of effect (met het Startjaar van de aanpak); leeg is waarde.",
     ),
     ("Metingen", "Eén regel per meting; Doelcode en Indicator verwijzen naar het blad Indicatoren."),
 ]
@@ -87,6 +92,9 @@ def _vul(boek: Workbook, kader: m.Beleidskader) -> None:
                     i.bron,
                     i.opslag_indicator,
                     ",".join(i.regiocodes),
+                    i.maat,
+                    i.referentie,
+                    i.startjaar,
                 ]
             )
             for meting in i.metingen.order_by("datum"):
@@ -227,6 +235,10 @@ def _importeer_indicatoren(
             ind.regiocodes = controleer_regiocodes(codes)
         except ValidationError as e:
             raise ExcelFout(b, nummer, "Regiocodes", "; ".join(e.message_dict["regiocodes"])) from e
+        ind.maat = _tekst(b, nummer, "Maat", rij["Maat"], verplicht=False) or "waarde"
+        ind.referentie = _tekst(b, nummer, "Referentie", rij["Referentie"], verplicht=False) or "nl"
+        start = _tekst(b, nummer, "Startjaar", rij["Startjaar"], verplicht=False)
+        ind.startjaar = int(_getal(b, nummer, "Startjaar", start)) if start else None
         _valideer(ind, b, nummer)
         ind.save()
         bekend[(doelcode, naam)] = ind

@@ -12,6 +12,14 @@ NIVEAUS = [("impact", "Impact"), ("outcome", "Outcome"), ("output", "Output"), (
 NIVEAU_VOLGORDE = [n for n, _ in NIVEAUS]
 RICHTINGEN = [("hoger_is_beter", "Hoger is beter"), ("hoger_is_slechter", "Hoger is slechter")]
 BRONNEN = [("handmatig", "Handmatig"), ("opslag", "Indicatorenopslag"), ("aanvragen", "Aanvragen (telling)")]
+# What an indicator from the store measures: the value in its areas, the gap between its areas and
+# a reference ("trendbreuk": Limburg minus Nederland), or the effect of a programme on its areas.
+MATEN = [
+    ("waarde", "Waarde in de gebieden"),
+    ("verschil", "Verschil met een referentie (trendbreuk)"),
+    ("effect", "Effect van de aanpak (tegen vergelijkbare gebieden)"),
+]
+REFERENTIES = [("nl", "Nederland"), ("stedelijkheid", "Eigen stedelijkheidsklasse")]
 MOMENTEN = [
     ("voorjaarsnota", "Voorjaarsnota"),
     ("najaarsnota", "Najaarsnota"),
@@ -126,6 +134,9 @@ class Indicator(models.Model):
     bron = models.CharField(max_length=12, choices=BRONNEN, default="handmatig")
     opslag_indicator = models.CharField(max_length=120, blank=True)
     regiocodes = models.JSONField(default=list, blank=True)
+    maat = models.CharField(max_length=12, choices=MATEN, default="waarde")
+    referentie = models.CharField(max_length=16, choices=REFERENTIES, default="nl", blank=True)
+    startjaar = models.PositiveIntegerField(null=True, blank=True)
     regeling = models.ForeignKey(
         Regeling, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicatoren"
     )
@@ -149,6 +160,12 @@ class Indicator(models.Model):
             raise ValidationError(
                 {"bron": "een indicator uit de opslag heeft een indicator-id en regiocodes nodig"}
             )
+        if self.maat != "waarde" and self.bron != "opslag":
+            raise ValidationError(
+                {"maat": "een verschil of effect wordt berekend uit de indicatorenopslag (bron)"}
+            )
+        if self.maat == "effect" and not self.startjaar:
+            raise ValidationError({"startjaar": "een effect heeft het startjaar van de aanpak nodig"})
         if self.bron == "aanvragen" and self.regeling is None:
             raise ValidationError({"regeling": "een telling van aanvragen hoort bij een regeling"})
 

@@ -82,6 +82,7 @@ def _doel_json(doel: m.Doel) -> dict[str, Any]:
                 "id": i.pk,
                 "naam": i.naam,
                 "eenheid": i.eenheid,
+                "maat": i.maat,
                 "basis": i.basiswaarde,
                 "streef": i.streefwaarde,
                 **d.indicatorstatus(i),
@@ -238,6 +239,9 @@ def indicator_maken(request: HttpRequest) -> HttpResponse:
             bron=g.get("bron", "handmatig"),
             opslag_indicator=g.get("opslag_indicator", ""),
             regiocodes=codes.split(",") if isinstance(codes, str) else codes,
+            maat=g.get("maat", "waarde"),
+            referentie=g.get("referentie", "nl"),
+            startjaar=int(g["startjaar"]) if g.get("startjaar") not in (None, "") else None,
         )
     )
 
