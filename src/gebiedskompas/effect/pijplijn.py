@@ -7,8 +7,7 @@ Estimators: ``did`` (``did.schat_did``) and ``synthetisch``. The synthetic contr
 
 (module ``gebiedskompas.effect.synthetisch``; the donor pool per treated area is
 ``vergelijking.tabel``), with its space placebo ``synthetisch.placebo_in_ruimte(paneel,
-vergelijking, seed) -> Placebo``. Until that module exists, ``methode="synthetisch"`` raises a
-Dutch ``InvoerFout``.
+vergelijking, seed) -> Placebo``.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from ..register import Register
 from .did import schat_did
 from .oordeel import Onderwerp, Oordeel, Placebo, Schatting, beoordeel, niet_meetbaar
 from .paneel import Paneel, bouw_paneel
-from .placebo import Schatter, placebo_in_ruimte, placebo_in_tijd, synthetische_module, veilig
+from .placebo import Schatter, placebo_in_ruimte, placebo_in_tijd, veilig
 from .vergelijking import STANDAARD_K, Vergelijking, kies_vergelijking
 
 METHODEN = ("did", "synthetisch")
@@ -131,17 +130,12 @@ def _onderwerp(paneel: Paneel) -> Onderwerp:
 def _schatter(methode: str, seed: int) -> Schatter:
     if methode == "did":
         return schat_did
-    schat: Any = getattr(synthetische_module(), "schat", None)
-    if schat is None:
-        raise InvoerFout(
-            "de synthetische controle is in deze versie nog niet beschikbaar; gebruik --methode did"
-        )
+    from . import synthetisch
 
-    def synthetisch(paneel: Paneel, vergelijking: Vergelijking) -> Schatting:
-        schatting: Schatting = schat(paneel, vergelijking, seed)
-        return schatting
+    def synthetische_controle(paneel: Paneel, vergelijking: Vergelijking) -> Schatting:
+        return synthetisch.schat(paneel, vergelijking, seed)
 
-    return synthetisch
+    return synthetische_controle
 
 
 def _placebos(

@@ -4,19 +4,16 @@
   them, comparison areas chosen again on the waves before the fake start, and the same estimator.
   There can be no effect, so an interval that excludes zero (small ``p``) means the method finds
   effects where none exist.
-* In space (``placebo_in_ruimte``): the hook for the synthetic control. Its implementation lives in
-  ``synthetisch.placebo_in_ruimte(paneel, vergelijking, seed) -> Placebo`` (soort "ruimte", ``p`` =
-  the share of untreated areas with an effect at least as large as the real one); until that exists
-  the hook raises a Dutch ``InvoerFout``.
+* In space (``placebo_in_ruimte``): each comparison area in turn as if it were treated, with its own
+  synthetic control (``synthetisch.placebo_in_ruimte``); ``p`` = the share of untreated areas with
+  an effect at least as large as the real one (Abadie's post/pre RMSPE ratio).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
 from collections.abc import Callable
-from typing import Any
 
 from ..errors import GebiedskompasFout, InvoerFout
 from .oordeel import Placebo, Schatting
@@ -80,23 +77,10 @@ def placebo_in_tijd(
 
 
 def placebo_in_ruimte(paneel: Paneel, vergelijking: Vergelijking, seed: int) -> Placebo:
-    """Placebo in space: delegated to ``synthetisch.placebo_in_ruimte`` (see the module docstring)."""
-    functie: Any = getattr(synthetische_module(), "placebo_in_ruimte", None)
-    if functie is None:
-        raise InvoerFout(
-            "de placebotoets in de ruimte (synthetische controle) is in deze versie nog niet beschikbaar"
-        )
-    placebo: Placebo = functie(paneel, vergelijking, seed)
-    return placebo
+    """Placebo in space: each comparison area as if treated (``synthetisch.placebo_in_ruimte``)."""
+    from . import synthetisch
 
-
-def synthetische_module() -> Any:
-    try:
-        return importlib.import_module("gebiedskompas.effect.synthetisch")
-    except ImportError as e:
-        raise InvoerFout(
-            "de synthetische controle is in deze versie nog niet beschikbaar; gebruik --methode did"
-        ) from e
+    return synthetisch.placebo_in_ruimte(paneel, vergelijking, seed)
 
 
 def veilig(placebo: Callable[[], Placebo], soort: str) -> Placebo:
