@@ -29,6 +29,8 @@ from gebiedskompas.effect.vergelijking import kies_vergelijking
 from gebiedskompas.errors import InvoerFout
 from gebiedskompas.opslag import Opslag, Toestand
 
+from .conftest import SHARED_DATA
+
 LBM = "leefbaarometer.lbm"
 # Donderberg (Roermond), Kerkrade-Oost, Blerick-Noord (Venlo), Geleen, Buitenwijk West (Maastricht)
 LIMBURG = ["WK095704", "WK092801", "WK098322", "WK188305", "WK093502"]
@@ -278,6 +280,36 @@ def test_cli_effect_with_codes_as_json(echte_opslag: Opslag, tmp_path: Path) -> 
     assert len(ind["vergelijkingsgebieden"]) == 25 and len(ind["eventstudie"]) == 8
     assert inhoud["runrecords"][LBM]["parameters"]["vergelijking"] == 5
     assert (tmp_path / "uit" / "effect.xlsx").is_file()
+
+
+def test_cli_replays_a_run_record_and_refuses_on_changed_data(echte_opslag: Opslag, tmp_path: Path) -> None:
+    opslag = tmp_path / "opslag"
+    shutil.copytree(echte_opslag.map, opslag)
+    basis = ["effect", "--gebieden", ",".join(LIMBURG), "--indicator", LBM, "--start", "2016", "--json"]
+    eerste = CliRunner().invoke(app, [*basis, "--opslag", str(opslag), "--uit", str(tmp_path / "a")])
+    assert eerste.exit_code == 0, eerste.output
+    record = tmp_path / "a" / f"runrecord_{LBM}.json"
+    herhaal = ["effect", "--herhaal", str(record), "--json", "--opslag", str(opslag)]
+    opnieuw = CliRunner().invoke(app, [*herhaal, "--uit", str(tmp_path / "b")])
+    assert opnieuw.exit_code == 0, opnieuw.output
+    a, b = (json.loads(r.stdout)["indicatoren"][LBM] for r in (eerste, opnieuw))
+    assert (a["effect"], a["ondergrens"], a["bovengrens"], a["placebo_p"]) == (
+        b["effect"],
+        b["ondergrens"],
+        b["bovengrens"],
+        b["placebo_p"],
+    )
+    # A changed Leefbaarometer file (one value edited) makes the replay refuse, naming the table.
+    bron = SHARED_DATA / "leefbaarometer" / "Leefbaarometer-scores wijken 2002-2022.csv"
+    gewijzigd = tmp_path / "nieuw" / bron.name
+    gewijzigd.parent.mkdir()
+    tekst = bron.read_text(encoding="utf-8")
+    gewijzigd.write_text(tekst.replace("3.8887548237955505", "3.9", 1), encoding="utf-8")
+    assert CliRunner().invoke(app, ["laad", str(gewijzigd), "--opslag", str(opslag)]).exit_code == 0
+    geweigerd = CliRunner().invoke(app, [*herhaal, "--uit", str(tmp_path / "c")])
+    assert geweigerd.exit_code == 1 and "LBM3" in geweigerd.stderr and "--andere-gegevens" in geweigerd.stderr
+    toch = CliRunner().invoke(app, [*herhaal, "--andere-gegevens", "--uit", str(tmp_path / "d")])
+    assert toch.exit_code == 0 and "andere gegevens" in toch.stderr
 
 
 def test_cli_effect_errors(echte_opslag: Opslag, tmp_path: Path) -> None:

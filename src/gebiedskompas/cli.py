@@ -655,9 +655,31 @@ def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
 @app.command("effect")
 def effect_commando(
     indicator: Annotated[
-        str, typer.Option("--indicator", metavar="ID", help="Indicator(en), met komma's gescheiden.")
-    ],
-    start: Annotated[int, typer.Option("--start", metavar="JAAR", help="Eerste jaar van de aanpak.")],
+        str | None,
+        typer.Option(
+            "--indicator", metavar="ID", help="Indicator(en), met komma's gescheiden.", show_default=False
+        ),
+    ] = None,
+    start: Annotated[
+        int | None,
+        typer.Option("--start", metavar="JAAR", help="Eerste jaar van de aanpak.", show_default=False),
+    ] = None,
+    herhaal: Annotated[
+        Path | None,
+        typer.Option(
+            "--herhaal",
+            metavar="RUNRECORD",
+            help="Herhaal een eerdere meting exact uit haar runrecord_<indicator>.json.",
+            show_default=False,
+        ),
+    ] = None,
+    andere_gegevens: Annotated[
+        bool,
+        typer.Option(
+            "--andere-gegevens",
+            help="Herhaal ook als de gegevens in de opslag sinds het runrecord veranderd zijn.",
+        ),
+    ] = False,
     gebieden: Annotated[
         str | None,
         typer.Option(
@@ -698,27 +720,18 @@ def effect_commando(
     """Meet het effect van een gebiedsaanpak: behandelde gebieden tegen vergelijkbare onbehandelde
     gebieden (verschil-in-verschillen met gebeurtenisstudie), met placebotoets en oordeel."""
     from .effect import uitvoer as effectuitvoer
+    from .effect.pijplijn import herhaal as herhaal_effect
     from .effect.pijplijn import meet_effect
     from .errors import InvoerFout
 
-    def codes() -> list[str]:
-        if (gebieden is None) == (aanpak is None):
-            raise InvoerFout("geef precies één van --gebieden en --aanpak")
-        if gebieden is not None:
-            return [c.strip() for c in gebieden.split(",") if c.strip()]
-        _start_monitoring(opslag_map)
-        from .web.monitoring import models as m
-
-        gevonden = m.Gebiedsaanpak.objects.filter(naam__iexact=aanpak).first()
-        if gevonden is None:
-            bekend = ", ".join(m.Gebiedsaanpak.objects.order_by("naam").values_list("naam", flat=True))
-            bekend = bekend or "geen (laad ze met: gebiedskompas voorbeeld)"
-            raise InvoerFout(f"onbekende gebiedsaanpak '{aanpak}'; bekend: {bekend}")
-        return [str(c) for c in gevonden.regiocodes]
-
     def meet() -> list[Any]:
-        regiocodes = codes()
         toestand = _opslag(opslag_map).lees()
+        if herhaal is not None:
+            with console.status("meting herhalen…"):
+                return [herhaal_effect(_lees_runrecord(herhaal), toestand, andere_gegevens=andere_gegevens)]
+        if indicator is None or start is None:
+            raise InvoerFout("geef --indicator en --start (of --herhaal met een runrecord)")
+        regiocodes = _aanpakcodes(gebieden, aanpak, opslag_map)
         ids = [i.strip() for i in indicator.split(",") if i.strip()]
         with console.status("effect meten…"):
             return [
@@ -727,8 +740,11 @@ def effect_commando(
             ]
 
     resultaten = _voer_uit(meet)
+    parameters = resultaten[0].runrecord["parameters"]
+    if resultaten[0].runrecord.get("herhaalt", {}).get("andere_gegevens"):
+        fouten.print("Let op: herhaald op andere gegevens dan in het runrecord (--andere-gegevens).")
     naam = effectuitvoer.standaardnaam(
-        aanpak, resultaten[0].runrecord["parameters"]["gebieden"], start, methode
+        parameters.get("aanpak"), parameters["gebieden"], parameters["start"], parameters["methode"]
     )
     paden = effectuitvoer.schrijf(resultaten, uit or _opslag(opslag_map).map / "effecten" / naam)
     if als_json:
@@ -738,6 +754,37 @@ def effect_commando(
         for regel in effectuitvoer.tekst(r):
             console.print(regel, markup=False, highlight=False)
     console.print("Geschreven: " + ", ".join(str(p) for p in paden), markup=False, highlight=False)
+
+
+def _aanpakcodes(gebieden: str | None, aanpak: str | None, opslag_map: Path | None) -> list[str]:
+    """The treated areas: codes given, or a programme's codes from the monitoring database."""
+    from .errors import InvoerFout
+
+    if (gebieden is None) == (aanpak is None):
+        raise InvoerFout("geef precies één van --gebieden en --aanpak")
+    if gebieden is not None:
+        return [c.strip() for c in gebieden.split(",") if c.strip()]
+    _start_monitoring(opslag_map)
+    from .web.monitoring import models as m
+
+    gevonden = m.Gebiedsaanpak.objects.filter(naam__iexact=aanpak).first()
+    if gevonden is None:
+        bekend = ", ".join(m.Gebiedsaanpak.objects.order_by("naam").values_list("naam", flat=True))
+        bekend = bekend or "geen (laad ze met: gebiedskompas voorbeeld)"
+        raise InvoerFout(f"onbekende gebiedsaanpak '{aanpak}'; bekend: {bekend}")
+    return [str(c) for c in gevonden.regiocodes]
+
+
+def _lees_runrecord(pad: Path) -> dict[str, Any]:
+    from .errors import InvoerFout
+
+    try:
+        record = json.loads(pad.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InvoerFout(f"het runrecord is niet te lezen ({e})", bestand=pad) from e
+    if not isinstance(record, dict):
+        raise InvoerFout("geen runrecord: verwacht een JSON-object", bestand=pad)
+    return record
 
 
 def _start_monitoring(opslag_map: Path | None) -> None:
