@@ -408,13 +408,14 @@ def trend_commando(
     )
     for referentienaam, rijen in resultaat.tabellen().items():
         tabel = Table(title=f"{resultaat.naam} tegen {referentienaam}", title_justify="left")
-        for kolom in ("meting", "gebied", "95%-interval", "referentie", "95%-interval", "verschil"):
+        for kolom in ("meting", "gebied", "95%", "referentie", "95%", "verschil", "95%"):
             tabel.add_column(kolom, justify="right" if kolom != "meting" else "left")
-        tabel.add_column("95%-interval verschil")
-        tabel.add_column("oordeel", overflow="fold")
         for rij in rijen:
-            tabel.add_row(*rij)
+            tabel.add_row(*rij[:-1])
         console.print(tabel)
+        # The verdict is a sentence: one line per wave under the table, readable in any width.
+        for rij in rijen:
+            console.print(f"  {rij[0]}: {rij[-1]}", markup=False, highlight=False)
     for regel in [*resultaat.veranderingsregels(), *(f"- {o}" for o in resultaat.opmerkingen)]:
         console.print(regel, markup=False, highlight=False)
     console.print(f"Bron: {resultaat.bronvermelding}", markup=False, highlight=False)
