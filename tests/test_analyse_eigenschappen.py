@@ -48,8 +48,10 @@ def test_ranks_follow_scores(score: np.ndarray) -> None:
     bekend = ~np.isnan(score)
     assert np.isnan(r[~bekend]).all()
     s, rr = score[bekend], r[bekend]
+    # Scores closer than 12 significant digits of the largest score are a tie (rounding noise).
+    ruis = 1e-11 * (np.max(np.abs(s)) if len(s) else 0.0)
     for i in range(len(s)):
-        assert (rr[s > s[i]] < rr[i]).all()
+        assert (rr[s > s[i] + ruis] < rr[i]).all()
         assert (rr[s == s[i]] == rr[i]).all()
 
 
@@ -113,7 +115,8 @@ def test_shuffling_areas_changes_nothing(x: np.ndarray, rnd) -> None:  # type: i
     geschud = np.array(rnd.sample(range(n), n))
     a, b = bereken(METHODE, gegevens(volgorde)), bereken(METHODE, gegevens(geschud))
     terug = np.argsort(geschud)
-    np.testing.assert_allclose(a.composiet, b.composiet[terug], equal_nan=True)
+    # Shuffling changes the order of the sums in the column statistics: equal up to rounding noise.
+    np.testing.assert_allclose(a.composiet, b.composiet[terug], equal_nan=True, atol=1e-12)
     np.testing.assert_array_equal(a.rang, b.rang[terug])
 
 
@@ -121,3 +124,8 @@ def test_shipped_method_weights_are_normalised() -> None:
     w = gewichten(METHODE)
     assert w.thema.sum() == 1
     assert w.indicator.tolist() == [0.5, 0.5, 1.0]
+
+
+def test_scores_equal_up_to_rounding_noise_share_a_rank() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004 in floating point: the same score as 0.3 for a reader.
+    np.testing.assert_array_equal(rangen(np.array([0.1 + 0.2, 0.3, 0.1])), [1.0, 1.0, 3.0])

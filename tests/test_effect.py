@@ -346,7 +346,7 @@ def test_cli_effect_of_a_programme_from_the_monitoring(echte_opslag: Opslag, tmp
         "95%-interval",
         "Vergelijkingsgebieden: ",
         "WK091711: ",
-        "placebo_p = ",
+        "placebo_p ",
         "Oordeel: ",
     ):
         assert verwacht in uit.stdout

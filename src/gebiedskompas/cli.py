@@ -162,10 +162,17 @@ def _haal_online(tabellen: list[str], catalogus_naam: str | None, cache: Path) -
             voortgang=lambda naam, pagina: voortgang.update(
                 taak, description=f"ophalen {naam} (pagina {pagina})"
             ),
+            # retries of transient failures show in the progress line instead of as log lines
+            herhaalmelding=lambda tekst: voortgang.update(taak, description=tekst),
         )
         for tabel_id in tabellen:
             tabel = bronregister().zoek(tabel_id)
-            mappen.append(client.haal_tabel(tabel.id, catalogus_naam or tabel.catalogus))
+            voortgang.update(taak, description=f"controleren {tabel.id}")
+            resultaat = client.haal_tabel(tabel.id, catalogus_naam or tabel.catalogus)
+            voortgang.console.print(resultaat.samenvatting(), highlight=False)
+            if resultaat.melding:
+                fouten.print(f"[bold yellow]Waarschuwing:[/] {resultaat.melding}", highlight=False)
+            mappen.append(resultaat.map)
     return [m / "TypedDataSet.json" for m in mappen]
 
 

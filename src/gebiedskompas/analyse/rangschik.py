@@ -9,7 +9,12 @@ def rangen(score: np.ndarray) -> np.ndarray:
     """Competition ranks ("1224") of a need score, highest first; NaN stays NaN."""
     uit = np.full(score.shape, np.nan)
     bekend = ~np.isnan(score)
+    # Scores equal up to floating-point noise (the same sums in another order) are a tie: compare
+    # them at 12 significant digits of the largest score.
     waarden = score[bekend]
+    schaal = float(np.max(np.abs(waarden))) if waarden.size else 0.0
+    if schaal > 0:
+        waarden = np.round(waarden / schaal, 12)
     volgorde = np.sort(-waarden)
     uit[bekend] = np.searchsorted(volgorde, -waarden, side="left") + 1
     return uit

@@ -87,6 +87,20 @@ def getal(x: float, decimalen: int = 2, teken: bool = False) -> str:
     return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+def p_waarde(p: float) -> str:
+    """A p-value for readers: three decimals, "< 0,001" rather than a misleading "0,000", and "–"
+    when there is none. The one p-value format of the package (CLI, web, PDF, charts)."""
+    if not math.isfinite(p):
+        return "–"
+    return "< 0,001" if p < 0.001 else getal(p, 3)
+
+
+def p_tekst(p: float) -> str:
+    """'p = 0,056' or 'p < 0,001'."""
+    tekst = p_waarde(p)
+    return f"p {tekst}" if tekst.startswith("<") else f"p = {tekst}"
+
+
 def decimalen(*waarden: float) -> int:
     """Decimals that show an effect and its interval sensibly: 3 below 1, 2 below 10, else 1."""
     grootste = max((abs(w) for w in waarden if math.isfinite(w)), default=0.0)
@@ -151,7 +165,7 @@ def waarschuwingen(schatting: Schatting, placebos: list[Placebo]) -> list[str]:
     voor = schatting.per_golf[~schatting.per_golf["na"].astype(bool)]
     if math.isfinite(schatting.pretrend_p) and schatting.pretrend_p < ALFA:
         uit.append(
-            f"De pre-trendtoets faalt (p = {getal(schatting.pretrend_p, 3)}): vóór de start liepen de "
+            f"De pre-trendtoets faalt ({p_tekst(schatting.pretrend_p)}): vóór de start liepen de "
             "behandelde gebieden al anders dan de vergelijkingsgebieden, dus het verschil erna is niet "
             "zonder meer aan de aanpak toe te schrijven."
         )
@@ -174,7 +188,7 @@ def _placebowaarschuwing(placebo: Placebo) -> str | None:
         return (
             f"De placebotoets in de tijd faalt: met een nepstart in {placebo.nep_start} (alleen metingen "
             f"vóór de echte start) vindt dezelfde methode een 'effect' van {getal(placebo.effect, d, True)} "
-            f"(p = {getal(placebo.p, 3)}), waar er geen kan zijn."
+            f"({p_tekst(placebo.p)}), waar er geen kan zijn."
         )
     if placebo.soort == "ruimte" and placebo.p > 2 * ALFA:
         return (

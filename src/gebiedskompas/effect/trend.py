@@ -44,6 +44,7 @@ from ..errors import InvoerFout
 from ..opslag import Toestand
 from ..reeks import NIET_SAMEN_TE_VOEGEN, OPGETELD, Z95, doelindeling, harmoniseer
 from ..register import STEDELIJKHEID_LABELS, Register
+from .oordeel import p_tekst
 
 Referentie = Literal["nl", "stedelijkheid"]
 REFERENTIES: tuple[Referentie, ...] = ("nl", "stedelijkheid")
@@ -548,10 +549,6 @@ def _interval(s: Meetwaarde, decimalen: int) -> str:
     return f"{_getal(s.onder, decimalen)} – {_getal(s.boven, decimalen)}"
 
 
-def _p_tekst(p: float) -> str:
-    return "p < 0,001" if p < 0.001 else f"p = {_getal(p, 3)}"
-
-
 def _woord(verschil: float, richting: str) -> str | None:
     """'beter', 'slechter', 'hoger' or 'lager' for a positive or negative gap; None when equal."""
     if verschil == 0 or math.isnan(verschil):
@@ -605,8 +602,8 @@ def _oordeel_verandering(naam: str, referentienaam: str, v: Verandering, richtin
             "verandering significant is"
         )
     if v.p >= SIGNIFICANTIENIVEAU:
-        return f"geen significante verandering van het verschil ({_p_tekst(v.p)})"
-    return f"het verschil is significant {verloop} ({_p_tekst(v.p)}): {ontwikkeling}"
+        return f"geen significante verandering van het verschil ({p_tekst(v.p)})"
+    return f"het verschil is significant {verloop} ({p_tekst(v.p)}): {ontwikkeling}"
 
 
 # --- comparisons ----------------------------------------------------------------------------------------

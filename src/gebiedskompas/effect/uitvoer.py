@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .oordeel import decimalen, getal
+from .oordeel import decimalen, getal, p_tekst
 from .pijplijn import Effectresultaat
 
 KENMERKNAMEN = {"niveau_voor": "het niveau vóór de start", "trend_voor": "de trend vóór de start"}
@@ -259,11 +259,11 @@ def _schattingsregels(r: Effectresultaat) -> list[str]:
     )
     return [
         f"Schatting: {getal(s.effect, d, True)} {r.eenheid} (95%-interval {getal(s.onder, d)} tot "
-        f"{getal(s.boven, d)}), p = {getal(s.p, 3)}; {s.behandeld} behandeld, "
+        f"{getal(s.boven, d)}), {p_tekst(s.p)}; {s.behandeld} behandeld, "
         f"{s.vergelijking} vergelijkingsgebieden",
         f"Per meting, verschil t.o.v. {int(ref.iloc[0]) if len(ref) else '-'} (* = na de start): {golven}",
         "Pre-trendtoets (verschillen vóór de start samen nul): "
-        + (f"p = {getal(s.pretrend_p, 3)}" if math.isfinite(s.pretrend_p) else "niet mogelijk"),
+        + (p_tekst(s.pretrend_p) if math.isfinite(s.pretrend_p) else "niet mogelijk"),
     ]
 
 
@@ -296,6 +296,6 @@ def _placeboregels(r: Effectresultaat) -> list[str]:
         )
         regels.append(
             f"Placebotoets {soort} ({p.toelichting}): {getal(p.effect, d, True)}{bereik}, "
-            f"placebo_p = {getal(p.p, 3)}"
+            f"placebo_{p_tekst(p.p)}"
         )
     return regels

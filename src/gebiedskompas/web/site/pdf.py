@@ -70,3 +70,9 @@ def pdf_analyse(run: runs.Run) -> bytes:
             "citaties": _citaties(run),
         },
     )
+
+
+def pdf_effect(context: dict[str, Any]) -> bytes:
+    """The effect of a programme as a PDF chapter: the same verdict, numbers, tables and charts (the same
+    SVGs) as the effect page. ``context``: ``a`` (the Gebiedsaanpak) and ``inhoud`` (the page content)."""
+    return _pdf("site/pdf_effect.html", context)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("monitoring/paragraaf/<int:product>/", v.paragraaf, name="paragraaf"),
     path("monitoring/aanpakken/", v.aanpakken, name="aanpakken"),
     path("monitoring/aanpakken/<int:pk>/", v.aanpak, name="aanpak"),
+    path("monitoring/aanpakken/<int:pk>/effect/", v.effect, name="effect"),
+    path("monitoring/aanpakken/<int:pk>/effect.pdf", v.effect_pdf, name="effect_pdf"),
     path("monitoring/subsidies/", v.aanvragen, name="aanvragen"),
     path("monitoring/lessen/", v.lessen, name="lessen"),
 ]

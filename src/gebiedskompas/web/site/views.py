@@ -7,9 +7,11 @@ import io
 import json
 import math
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -39,7 +41,7 @@ from ..monitoring import revisie
 from ..monitoring.paragraaf import als_html, maak_paragraaf
 from ..monitoring.rollen import mag, rol_van
 from . import runs
-from .pdf import pdf_analyse, pdf_gebied
+from .pdf import pdf_analyse, pdf_effect, pdf_gebied
 
 View = Callable[..., HttpResponse]
 
@@ -621,3 +623,359 @@ def lessen(request: HttpRequest) -> HttpResponse:
     }
     sjabloon = "site/_lessen_lijst.html" if request.headers.get("HX-Request") else "site/lessen.html"
     return render(request, sjabloon, context)
+
+
+# --- effect of a programme ------------------------------------------------------------------------
+
+EFFECT_VERSIE = 1  # part of the cache key of a computed effect page: raise it when its content changes
+EFFECT_BEWAARTIJD = 24 * 3600
+STANDAARD_EFFECTINDICATOR = "leefbaarometer.lbm"
+METHODENAMEN = {"did": "Verschil-in-verschillen", "synthetisch": "Synthetische controle"}
+_NIVEAUS_VOOR_EFFECT = {"buurt": ("BU", "WK"), "wijk": ("WK",), "gemeente": ("GM",)}
+_NIVEAUWOORD = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}
+
+
+class _Ongeldig(Exception):
+    """A parameter of the effect page that cannot be used; shown in Dutch with status 400."""
+
+
+@lru_cache(maxsize=64)
+def _reeksen_van(map: str, versie: str | None, codes: tuple[str, ...]) -> dict[str, str]:
+    """Indicator -> code prefix (BU, WK, GM) of the finest level on which the codes themselves (or, for
+    buurten, the wijken they lie in) have values in at least two waves."""
+    w = d.toestand().waarnemingen
+    regio = w["regio"].astype(str)
+    deel = w[regio.isin(set(codes)) & w["waarde"].notna()]
+    golven = deel.groupby([deel["indicator"].astype(str), regio[deel.index].str[:2]])["periode"].nunique()
+    uit: dict[str, str] = {}
+    for vv in _NIVEAUWOORD:  # finest first
+        for (indicator, voorvoegsel), aantal in golven.items():
+            if voorvoegsel == vv and aantal >= 2:
+                uit.setdefault(str(indicator), vv)
+    return uit
+
+
+def _effectindicatoren(a: m.Gebiedsaanpak) -> list[tuple[str, str]]:
+    """(id, label) of the indicators with a series (two or more waves) for the programme's areas on
+    their own level; for a buurt programme also per wijk (the effect is then measured on the wijken
+    the buurten lie in). Counts, classes and densities are left out: they cannot be averaged over
+    areas."""
+    from ...reeks import NIET_SAMEN_TE_VOEGEN, OPGETELD
+
+    codes = [normaliseer(str(c)) for c in a.regiocodes]
+    niveaus = {niveau_van(c) for c in codes}
+    if len(niveaus) != 1 or None in niveaus:
+        return []
+    voorvoegsels = _NIVEAUS_VOOR_EFFECT.get(str(next(iter(niveaus))), ())
+    gezocht = {c for c in codes} | ({"WK" + c[2:8] for c in codes} if "WK" in voorvoegsels[1:] else set())
+    reeksen = _reeksen_van(
+        str(d.toestand_map()), Opslag(d.toestand_map()).huidige_versie(), tuple(sorted(gezocht))
+    )
+    uit: dict[str, str] = {}
+    for indicator, vv in reeksen.items():
+        ind = catalogus().get(indicator)
+        if vv not in voorvoegsels or ind is None or ind.eenheid in OPGETELD | set(NIET_SAMEN_TE_VOEGEN):
+            continue
+        uit[indicator] = ind.label + (f" (per {_NIVEAUWOORD[vv]})" if vv != voorvoegsels[0] else "")
+    return sorted(uit.items(), key=lambda paar: paar[1].lower())
+
+
+def _standaardstart(a: m.Gebiedsaanpak) -> int:
+    """The year of the programme's first phase, else this year."""
+    eerste = a.fasen.order_by("datum", "id").first()
+    return eerste.datum.year if eerste else date.today().year
+
+
+def _effectparameters(
+    a: m.Gebiedsaanpak, vraag: Any, indicatoren: list[tuple[str, str]]
+) -> tuple[str, int, str]:
+    ids = [i for i, _ in indicatoren]
+    if not ids:
+        raise _Ongeldig(
+            "Voor de gebieden van deze aanpak staat geen indicator met metingen in meer dan één jaar in de "
+            "opslag; een effect is dan niet te meten."
+        )
+    indicator = vraag.get("indicator") or (
+        STANDAARD_EFFECTINDICATOR if STANDAARD_EFFECTINDICATOR in ids else ids[0]
+    )
+    if indicator not in ids:
+        raise _Ongeldig(
+            f"Onbekende indicator '{indicator}' voor deze aanpak: kies een indicator uit de lijst "
+            "(indicatoren met metingen in meer dan één jaar op het niveau van de gebieden)."
+        )
+    ruw = str(vraag.get("start") or _standaardstart(a)).strip()
+    if not ruw.isdigit() or not 1900 <= int(ruw) <= 2100:
+        raise _Ongeldig(
+            f"Het startjaar moet een jaartal tussen 1900 en 2100 zijn, bijvoorbeeld 2016 (niet '{ruw}')."
+        )
+    methode = vraag.get("methode") or "did"
+    if methode not in METHODENAMEN:
+        raise _Ongeldig(
+            f"Onbekende methode '{methode}': kies 'did' (verschil-in-verschillen) of 'synthetisch' "
+            "(synthetische controle)."
+        )
+    return indicator, int(ruw), methode
+
+
+@pagina
+def effect(request: HttpRequest, pk: int) -> HttpResponse:
+    """The effect of a programme on one indicator: verdict, estimate, placebo checks, charts, map."""
+    return _effectpagina(request, pk, pdf=False)
+
+
+@pagina
+def effect_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same content as a PDF chapter."""
+    return _effectpagina(request, pk, pdf=True)
+
+
+def _effectpagina(request: HttpRequest, pk: int, pdf: bool) -> HttpResponse:
+    """Invalid parameters and estimates that cannot be made give the page with a Dutch message and
+    status 400 (404 for an unknown programme), never an error page."""
+    a = m.Gebiedsaanpak.objects.filter(pk=pk).first()
+    if a is None:
+        context = {"a": None, "fout": f"Gebiedsaanpak {pk} bestaat niet (meer)."}
+        return render(request, "site/effect.html", context, status=404)
+    indicatoren = _effectindicatoren(a)
+    context: dict[str, Any] = {
+        "a": a,
+        "indicatoren": indicatoren,
+        "methoden": METHODENAMEN,
+        "indicator": request.GET.get("indicator", ""),
+        "start": request.GET.get("start", ""),
+        "methode": request.GET.get("methode", "did"),
+        "standaardstart": _standaardstart(a),
+    }
+    try:
+        indicator, start, methode = _effectparameters(a, request.GET, indicatoren)
+    except _Ongeldig as e:
+        return render(request, "site/effect.html", {**context, "fout": str(e)}, status=400)
+    inhoud = _effectinhoud(a, indicator, start, methode)
+    context |= {"indicator": indicator, "start": start, "methode": methode, "inhoud": inhoud}
+    if "fout" in inhoud:
+        return render(request, "site/effect.html", {**context, "fout": inhoud["fout"]}, status=400)
+    if pdf:
+        return _pdf(
+            pdf_effect({"a": a, "inhoud": inhoud}), f"effect-{a.pk}-{indicator}-{start}-{methode}.pdf"
+        )
+    vraag = urlencode({"indicator": indicator, "start": start, "methode": methode})
+    context["pdf"] = f"/monitoring/aanpakken/{a.pk}/effect.pdf?{vraag}"
+    return render(request, "site/effect.html", context)
+
+
+def _effectinhoud(a: m.Gebiedsaanpak, indicator: str, start: int, methode: str) -> dict[str, Any]:
+    """The computed content of the effect page (also the PDF's), cached per programme and its areas,
+    indicator, start, method and store version: an estimate with placebo checks takes seconds."""
+    map_ = d.toestand_map()
+    delen = (EFFECT_VERSIE, a.pk, [str(c) for c in a.regiocodes], indicator, start, methode, str(map_))
+    sleutel = "effect:" + hashlib.sha256(repr((delen, Opslag(map_).huidige_versie())).encode()).hexdigest()
+    bewaard = cache.get(sleutel)
+    if bewaard is not None:
+        return dict(bewaard)
+    inhoud = _bereken_effect(a, indicator, start, methode)
+    cache.set(sleutel, inhoud, EFFECT_BEWAARTIJD)
+    return inhoud
+
+
+def _bereken_effect(a: m.Gebiedsaanpak, indicator: str, start: int, methode: str) -> dict[str, Any]:
+    from ... import grafieken as g
+    from ...effect.pijplijn import meet_effect
+    from ...effect.trend import trend
+    from ...errors import GebiedskompasFout
+
+    toestand, register = d.toestand(), d.register()
+    try:
+        r = meet_effect(toestand, indicator, a.regiocodes, start, methode, register=register, aanpak=a.naam)
+    except GebiedskompasFout as e:
+        return {"fout": f"Het effect is niet te meten: {e}."}
+    behandeld = [str(c) for c in r.paneel.gebieden[r.paneel.behandeld]]
+    try:
+        t, trendfout = trend(toestand, indicator, behandeld, register=register), None
+    except GebiedskompasFout as e:
+        t, trendfout = None, f"Geen vergelijking met Nederland en de eigen stedelijkheid: {e}."
+    grenzen, gemeentegrenzen, grensbron = _effectgrenzen(
+        r.paneel.niveau, [*behandeld, *g.vergelijkingscodes(r)], r.paneel.indeling
+    )
+    kaarten, zonder_grens = g.kaarten(r, grenzen, gemeentegrenzen, grensbron) if grenzen else ([], [])
+
+    def gemeentenaam(code: str) -> str:
+        gemeente = "GM" + code[2:6]
+        return register.naam(gemeente) or gemeente
+
+    return {
+        "indicatorlabel": r.label,
+        "eenheid": r.eenheid,
+        "start": r.start,
+        "methode": r.methode,
+        "methodenaam": METHODENAMEN[r.methode],
+        "oordeel": {
+            "soort": r.oordeel.soort,
+            "tekst": r.oordeel.tekst,
+            "waarschuwingen": list(r.oordeel.waarschuwingen),
+        },
+        "schatting": _schattingsregels(r),
+        "placebos": _placeboregels(r),
+        "grafieken": [x for x in (g.lijnen(r), g.verschillen(r, t), g.gebeurtenisstudie(r)) if x is not None],
+        "kaarten": kaarten,
+        "geen_kaart": "" if kaarten else "Geen kaart: de opslag heeft geen grenzen van deze gebieden.",
+        "vergelijkingstabel": g.vergelijkingstabel(r, gemeentenaam, zonder_grens) if r.vergelijking else None,
+        "behandeldtabel": g.behandeldtabel(r, gemeentenaam),
+        "opmerkingen": _effectopmerkingen(r),
+        "trendfout": trendfout,
+        "trendopmerkingen": list(t.opmerkingen) if t is not None else [],
+        "citaties": [
+            f"{x['bronvermelding']}"
+            + (f", versie {_versietekst(str(x['versie']))}" if x.get("versie") else "")
+            + f" (sha256 {x['sha256'][:12]}…)"
+            for x in r.runrecord["gegevens"]
+        ],
+        "record": _recordregel(r.runrecord),
+    }
+
+
+def _effectgrenzen(niveau: str, codes: list[str], jaar: int) -> tuple[list[Any], list[Any], str]:
+    """Boundaries of the vintage that draws most of ``codes``, the gemeenten nearest that year, and
+    the credit line."""
+    grenzen = d.toestand().grenzen
+    beschikbaar = {
+        sleutel: _grenscodes(naam)
+        for sleutel, naam in grenzen.items()
+        if (ontleed := ontleed_sleutel(sleutel)) is not None and ontleed.niveau == niveau
+    }
+    keuze = kies_grenzen(codes, niveau, beschikbaar, jaar)
+    if keuze is None:
+        return [], [], ""
+    objecten = Opslag(d.toestand_map()).objecten
+    gebieden = _lees_object(str(objecten / grenzen[keuze.sleutel]))["features"]
+    gemeentesleutels = [
+        (abs(o.jaar - keuze.jaar), o.benaderd, -o.jaar, s)
+        for s in grenzen
+        if (o := ontleed_sleutel(s)) is not None and o.niveau == "gemeente"
+    ]
+    gemeenten = (
+        _lees_object(str(objecten / grenzen[min(gemeentesleutels)[3]]))["features"]
+        if gemeentesleutels
+        else []
+    )
+    return gebieden, gemeenten, f"{bronvermelding(keuze)}; {keuze.indeling}"
+
+
+def _schattingsregels(r: Any) -> list[tuple[str, str]]:
+    from ...effect.oordeel import decimalen, p_waarde
+    from ...grafieken import getal_of_streep
+
+    p = r.paneel
+    jaren = [int(x) for x in p.perioden]
+    voor = sum(1 for j in jaren if j < r.start)
+    regels = [
+        (
+            "Methode",
+            METHODENAMEN[r.methode]
+            + (" met gebeurtenisstudie (pyfixest)" if r.methode == "did" else " (pysyncon)"),
+        ),
+        ("Indicator", f"{r.label}" + (f" ({r.eenheid})" if r.eenheid else "")),
+        ("Start van de aanpak", str(r.start)),
+        (
+            "Metingen",
+            f"{jaren[0]} tot {jaren[-1]}: {len(jaren)} metingen, {voor} vóór de start en "
+            f"{len(jaren) - voor} vanaf de start",
+        ),
+        ("Gemeten per", f"{p.niveau} (gebiedsindeling {p.indeling})"),
+    ]
+    s = r.schatting
+    if s is None:
+        return regels
+    dec = decimalen(s.effect, s.onder, s.boven)
+    eenheid = f" {r.eenheid}" if r.eenheid else ""
+    regels += [
+        ("Geschat effect", f"{getal_of_streep(s.effect, dec, True)}{eenheid}"),
+        ("95%-interval", f"{getal_of_streep(s.onder, dec)} tot {getal_of_streep(s.boven, dec)}{eenheid}"),
+        ("p-waarde", p_waarde(s.p)),
+        (
+            "Pre-trendtoets",
+            _p_is(s.pretrend_p) if s.pretrend_p == s.pretrend_p else "niet mogelijk",
+        ),
+        ("Gebieden", f"{s.behandeld} behandeld, {s.vergelijking} in de vergelijking"),
+    ]
+    return regels
+
+
+def _placeboregels(r: Any) -> list[dict[str, str]]:
+    from ...effect.oordeel import ALFA, decimalen, p_waarde
+    from ...grafieken import getal_of_streep
+
+    uit = []
+    for pl in r.placebos:
+        dec = decimalen(pl.effect, pl.onder, pl.boven)
+        if pl.soort == "tijd":
+            soort = f"In de tijd (nepstart {pl.nep_start})" if pl.nep_start else "In de tijd"
+            uitslag = (
+                "faalt: 'effect' waar er geen kan zijn"
+                if pl.p < ALFA
+                else "geslaagd: geen 'effect' vóór de start"
+            )
+        else:
+            soort = "In de ruimte (placebogebieden)"
+            uitslag = (
+                "het effect steekt niet duidelijk boven toeval uit"
+                if pl.p > 2 * ALFA
+                else "het effect steekt boven de placebogebieden uit"
+            )
+        if pl.p != pl.p:
+            uitslag = "niet uitgevoerd"
+        interval = (
+            f"{getal_of_streep(pl.onder, dec)} tot {getal_of_streep(pl.boven, dec)}"
+            if pl.onder == pl.onder and pl.boven == pl.boven
+            else "–"
+        )
+        uit.append(
+            {
+                "soort": soort,
+                "effect": getal_of_streep(pl.effect, dec, True),
+                "interval": interval,
+                "p": p_waarde(pl.p),
+                "uitslag": uitslag,
+                "toelichting": pl.toelichting,
+            }
+        )
+    return uit
+
+
+def _effectopmerkingen(r: Any) -> list[str]:
+    uit = list(r.paneel.opmerkingen)
+    if r.vergelijking is not None:
+        uit += r.vergelijking.opmerkingen
+    if r.schatting is not None:
+        uit += [o for o in r.schatting.opmerkingen if o not in uit]
+    return uit
+
+
+def _recordregel(record: dict[str, Any]) -> str:
+    from ...grafieken import datum_tekst
+
+    software = record.get("software", {})
+    tijd = str(record.get("tijdstip", ""))
+    wanneer = ""
+    if len(tijd) >= 10 and tijd[:4].isdigit():
+        wanneer = f"berekend op {datum_tekst(int(tijd[:4]), int(tijd[5:7]), int(tijd[8:10]))} (UTC); "
+    return (
+        f"{wanneer}seed {record.get('seed')}; gebiedskompas {software.get('gebiedskompas', '?')}, "
+        f"pyfixest {software.get('pyfixest', '?')}, Python {software.get('python', '?')}"
+    )
+
+
+def _versietekst(versie: str) -> str:
+    """A version that is an ISO date ('2021-03-26T02:00:00') as a Dutch date ('26 maart 2021')."""
+    from ...grafieken import datum_tekst
+
+    try:
+        dag = date.fromisoformat(versie[:10])
+    except ValueError:
+        return versie
+    return datum_tekst(dag.year, dag.month, dag.day)
+
+
+def _p_is(p: float) -> str:
+    from ...effect.oordeel import p_tekst
+
+    return p_tekst(p)
