@@ -14,6 +14,8 @@ from typing import Literal
 
 import pandas as pd
 
+from ..opmaak import p_tekst
+
 ALFA = 0.05
 WEINIG_BEHANDELD = 5
 PER_GOLF_KOLOMMEN = ["periode", "coef", "onder", "boven", "na", "referentie"]
@@ -85,20 +87,6 @@ def getal(x: float, decimalen: int = 2, teken: bool = False) -> str:
         return "onbekend"
     tekst = f"{x:+,.{decimalen}f}" if teken else f"{x:,.{decimalen}f}"
     return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def p_waarde(p: float) -> str:
-    """A p-value for readers: three decimals, "< 0,001" rather than a misleading "0,000", and "–"
-    when there is none. The one p-value format of the package (CLI, web, PDF, charts)."""
-    if not math.isfinite(p):
-        return "–"
-    return "< 0,001" if p < 0.001 else getal(p, 3)
-
-
-def p_tekst(p: float) -> str:
-    """'p = 0,056' or 'p < 0,001'."""
-    tekst = p_waarde(p)
-    return f"p {tekst}" if tekst.startswith("<") else f"p = {tekst}"
 
 
 def decimalen(*waarden: float) -> int:

@@ -41,10 +41,10 @@ import pandas as pd
 from ..catalogus import Indicator, catalogus
 from ..codes import NEDERLAND, NIVEAUS, gemeente_van, niveau_van, normaliseer, ouder_van
 from ..errors import InvoerFout
+from ..opmaak import p_tekst
 from ..opslag import Toestand
 from ..reeks import NIET_SAMEN_TE_VOEGEN, OPGETELD, Z95, doelindeling, harmoniseer
 from ..register import STEDELIJKHEID_LABELS, Register
-from .oordeel import p_tekst
 
 Referentie = Literal["nl", "stedelijkheid"]
 REFERENTIES: tuple[Referentie, ...] = ("nl", "stedelijkheid")

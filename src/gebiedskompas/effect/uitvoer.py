@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from .oordeel import decimalen, getal, p_tekst
+from ..opmaak import p_tekst
+from .oordeel import decimalen, getal
 from .pijplijn import Effectresultaat
 
 KENMERKNAMEN = {"niveau_voor": "het niveau vóór de start", "trend_voor": "de trend vóór de start"}

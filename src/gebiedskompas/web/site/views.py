@@ -861,8 +861,9 @@ def _effectgrenzen(niveau: str, codes: list[str], jaar: int) -> tuple[list[Any],
 
 
 def _schattingsregels(r: Any) -> list[tuple[str, str]]:
-    from ...effect.oordeel import decimalen, p_waarde
+    from ...effect.oordeel import decimalen
     from ...grafieken import getal_of_streep
+    from ...opmaak import p_waarde
 
     p = r.paneel
     jaren = [int(x) for x in p.perioden]
@@ -901,8 +902,9 @@ def _schattingsregels(r: Any) -> list[tuple[str, str]]:
 
 
 def _placeboregels(r: Any) -> list[dict[str, str]]:
-    from ...effect.oordeel import ALFA, decimalen, p_waarde
+    from ...effect.oordeel import ALFA, decimalen
     from ...grafieken import getal_of_streep
+    from ...opmaak import p_waarde
 
     uit = []
     for pl in r.placebos:
@@ -976,6 +978,6 @@ def _versietekst(versie: str) -> str:
 
 
 def _p_is(p: float) -> str:
-    from ...effect.oordeel import p_tekst
+    from ...opmaak import p_tekst
 
     return p_tekst(p)
