@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import socket
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -181,11 +182,19 @@ def test_default_secret_key_is_refused_outside_debug(tmp_path: Path) -> None:
     assert fout.returncode != 0 and "GEBIEDSKOMPAS_SECRET_KEY" in fout.stderr
     goed = subprocess.run(
         [sys.executable, "-c", code],
-        env={**env, "GEBIEDSKOMPAS_SECRET_KEY": "x" * 50},
+        env={**env, "GEBIEDSKOMPAS_SECRET_KEY": secrets.token_urlsafe(50)},
         capture_output=True,
         text=True,
     )
     assert goed.returncode == 0, goed.stderr
+    # Long but predictable keys are refused too: 50 x 'x' has no entropy.
+    voorspelbaar = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "GEBIEDSKOMPAS_SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+    )
+    assert voorspelbaar.returncode != 0 and "te voorspelbaar" in voorspelbaar.stderr
 
 
 def test_session_and_csrf_settings(settings: Any) -> None:

@@ -33,10 +33,6 @@ from stamina.instrumentation import RetryDetails, get_on_retry_hooks, set_on_ret
 
 from .errors import OnlineFout
 
-STANDAARD_BASIS = {
-    "CBS": "https://opendata.cbs.nl/ODataFeed/odata",
-    "RIVM": "https://dataderden.cbs.nl/ODataFeed/odata",
-}
 _VASTE_ENTITEITEN = {"TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties", "CategoryGroups"}
 _MAX_PAGINAS = 1000
 CACHEBESTAND = ".cache.json"
@@ -47,7 +43,10 @@ Status = Literal["opgehaald", "ongewijzigd", "vernieuwd", "offline"]
 
 def basis_uit_omgeving() -> dict[str, str]:
     """Base URLs, overridable per catalogue (``GEBIEDSKOMPAS_CBS_URL``, ``GEBIEDSKOMPAS_RIVM_URL``)."""
-    return {naam: os.environ.get(f"GEBIEDSKOMPAS_{naam}_URL", url) for naam, url in STANDAARD_BASIS.items()}
+    from .instellingen import instellingen
+
+    i = instellingen()
+    return {"CBS": i.cbs_url, "RIVM": i.rivm_url}
 
 
 class CbsOnbereikbaar(OnlineFout):

@@ -21,7 +21,6 @@ from .errors import OpslagFout
 from .model import GRENSWIJZIGING_KOLOMMEN, lege_regios, lege_waarnemingen
 
 OMGEVINGSVARIABELE = "GEBIEDSKOMPAS_OPSLAG"
-STANDAARD_MAP = Path("opslag")
 _WIJZER = "HUIDIG"
 _BESTANDEN = {
     "waarnemingen": "waarnemingen.parquet",
@@ -50,7 +49,9 @@ class Toestand:
 
 
 def standaard_map() -> Path:
-    return Path(os.environ.get(OMGEVINGSVARIABELE) or STANDAARD_MAP)
+    from .instellingen import instellingen
+
+    return instellingen().opslag
 
 
 class Opslag:

@@ -1,4 +1,4 @@
-"""Django settings, read from the environment and checked at start-up.
+"""Django settings, from the typed settings (``gebiedskompas.instellingen``) checked at start-up.
 
 - ``GEBIEDSKOMPAS_DATABASE_URL``: e.g. ``postgres://user:pw@host/db``; default SQLite in the store folder.
 - ``GEBIEDSKOMPAS_SECRET_KEY``: required when ``GEBIEDSKOMPAS_DEBUG`` is off and the app serves the web;
@@ -8,27 +8,29 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-OPSLAG = Path(os.environ.get("GEBIEDSKOMPAS_OPSLAG") or "opslag").resolve()
-DEBUG = os.environ.get("GEBIEDSKOMPAS_DEBUG", "0") == "1"
-_ONVEILIGE_SLEUTELS = {"", "geheim", "changeme", "django-insecure", "secret"}
+from ..errors import GebiedskompasFout
+from ..instellingen import instellingen
+
+try:
+    _INSTELLINGEN = instellingen()
+    _INSTELLINGEN.controleer_sleutel()
+except GebiedskompasFout as _fout:
+    raise ImproperlyConfigured(str(_fout)) from _fout
+
+OPSLAG = _INSTELLINGEN.opslag.resolve()
+DEBUG = _INSTELLINGEN.debug
 
 
 def _geheime_sleutel() -> str:
-    sleutel = os.environ.get("GEBIEDSKOMPAS_SECRET_KEY", "")
-    if sleutel:
-        if (sleutel.lower() in _ONVEILIGE_SLEUTELS or len(sleutel) < 32) and not DEBUG:
-            raise ImproperlyConfigured(
-                "GEBIEDSKOMPAS_SECRET_KEY is te kort of een standaardwaarde; "
-                "kies minstens 32 willekeurige tekens"
-            )
-        return sleutel
+    """The configured key, or for single-user use a random key kept in the store folder."""
+    if _INSTELLINGEN.secret_key:
+        return _INSTELLINGEN.secret_key
     bestand = OPSLAG / "geheime_sleutel"
     if not bestand.exists():
         OPSLAG.mkdir(parents=True, exist_ok=True)
@@ -38,9 +40,7 @@ def _geheime_sleutel() -> str:
 
 
 SECRET_KEY = _geheime_sleutel()
-ALLOWED_HOSTS = [
-    h for h in os.environ.get("GEBIEDSKOMPAS_HOSTS", "localhost,127.0.0.1,testserver").split(",") if h
-]
+ALLOWED_HOSTS = _INSTELLINGEN.hostnamen
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -83,9 +83,8 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "gebiedskompas.web.wsgi.application"
 
-_URL = os.environ.get("GEBIEDSKOMPAS_DATABASE_URL")
-if _URL:
-    DATABASES = {"default": dj_database_url.parse(_URL, conn_max_age=60)}
+if _INSTELLINGEN.database_url:
+    DATABASES = {"default": dj_database_url.parse(_INSTELLINGEN.database_url, conn_max_age=60)}
 else:
     OPSLAG.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -101,9 +100,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = OPSLAG / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages from npm (frontend/package.json), self-hosted: no CDN, no external fonts or tiles.
-_NPM = Path(
-    os.environ.get("GEBIEDSKOMPAS_NPM") or Path(__file__).resolve().parents[3] / "frontend" / "node_modules"
-)
+_NPM = _INSTELLINGEN.npm or Path(__file__).resolve().parents[3] / "frontend" / "node_modules"
 STATICFILES_DIRS = [
     (prefix, str(_NPM / pad))
     for prefix, pad in (
@@ -119,7 +116,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("GEBIEDSKOMPAS_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = not DEBUG and _INSTELLINGEN.https
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
