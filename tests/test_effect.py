@@ -183,7 +183,7 @@ def test_warnings_for_failed_pretrend_and_placebo() -> None:
     s = Schatting("did", 0.1, 0.05, 0.15, 0.001, per_golf, 0.01, behandeld=2, vergelijking=20)
     teksten = waarschuwingen(s, [Placebo("tijd", 0.003, -0.04, -0.06, -0.02, 2012)])
     assert any("pre-trendtoets faalt (p = 0,010)" in t for t in teksten)
-    assert any("nepstart in 2012" in t and "-0,040" in t for t in teksten)
+    assert any("nepstart in 2012" in t and "−0,040" in t for t in teksten)
     assert any("2 behandelde gebied" in t for t in teksten)
 
 

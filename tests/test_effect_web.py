@@ -15,8 +15,9 @@ from django.test import Client
 from pypdf import PdfReader
 
 from gebiedskompas import grafieken
-from gebiedskompas.effect.oordeel import decimalen, getal
+from gebiedskompas.effect.oordeel import decimalen
 from gebiedskompas.effect.pijplijn import Effectresultaat, meet_effect
+from gebiedskompas.opmaak import getal
 from gebiedskompas.opslag import Opslag
 from gebiedskompas.web.monitoring import models as m
 from gebiedskompas.web.monitoring.voorbeeld import laad_voorbeeld
@@ -71,7 +72,7 @@ def test_effect_page_shows_verdict_estimate_comparison_and_accessible_charts(
         assert w in tekst
     # the estimate and its interval in Dutch number format (decimal comma)
     d = decimalen(r.schatting.effect, r.schatting.onder, r.schatting.boven)
-    assert f"{getal(r.schatting.effect, d, True)} score" in tekst
+    assert f"{getal(r.schatting.effect, d, teken=True)} score" in tekst
     assert f"{getal(r.schatting.onder, d)} tot {getal(r.schatting.boven, d)} score" in tekst
     assert "," in getal(r.schatting.effect, d) and "." not in getal(r.schatting.effect, d)
     # placebo check in time, with its fake start

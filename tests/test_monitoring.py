@@ -53,6 +53,12 @@ def _post(c: Client, url: str, data: dict[str, Any]) -> Any:
     return c.post(url, json.dumps(data), content_type="application/json")
 
 
+def _fout_bij(antwoord: Any, veld: str) -> dict[str, Any]:
+    """The one error about ``veld`` in the API's uniform error body."""
+    (fout,) = [f for f in antwoord.json()["fouten"] if f["veld"] == veld]
+    return fout
+
+
 def _acties(kader: m.Beleidskader, eigen: m.Gebiedsaanpak, ander: m.Gebiedsaanpak) -> dict[str, Any]:
     """Every write action as an API call; each returns the response."""
     ind = m.Indicator.objects.filter(bron="handmatig").first()
@@ -202,7 +208,7 @@ def test_permission_matrix(rol: str, voorbeeld: m.Beleidskader, gebruikers: dict
             assert antwoord.status_code in (200, 201), (rol, actie, antwoord.content)
         else:
             assert antwoord.status_code == 403, (rol, actie, antwoord.content)
-            assert "mag" in antwoord.json()["fout"]
+            assert "mag" in antwoord.json()["fouten"][0]["melding"]
             assert _aantal_rijen() == voor, (rol, actie)
 
 
@@ -249,7 +255,7 @@ def test_najaarsnota_paragraph_numbers_equal_the_data(voorbeeld: m.Beleidskader)
         "Geld\tGroen",
         "€ 0,65 mln",
         "€ 0,83 mln",
-        "-€ 0,67 mln",
+        "€ −0,67 mln",
         "€ 0,02 mln",
         "Totaal mutaties\t€ 0,18 mln",
         "Bijgestelde begroting\t€ 0,83 mln",
@@ -446,8 +452,8 @@ def test_target_date_before_baseline(voorbeeld: m.Beleidskader, gebruikers: dict
         },
     )
     assert antwoord.status_code == 400
-    assert "streefdatum" in antwoord.json()["fout"]
-    assert "ligt niet na de basisdatum" in antwoord.json()["fout"]["streefdatum"][0]
+    fout = _fout_bij(antwoord, "streefdatum")
+    assert "ligt niet na de basisdatum" in fout["verwacht"] and fout["waarde"] == "2023-01-01"
     assert m.Indicator.objects.count() == voor
 
 
@@ -462,7 +468,7 @@ def test_negative_amount_where_none_is_allowed(
         {"jaar": 2026, "soort": "begroting", "bedrag": "-5", "reden": "fout"},
     )
     assert antwoord.status_code == 400
-    assert "kan niet negatief zijn" in antwoord.json()["fout"]["bedrag"][0]
+    assert "kan niet negatief zijn" in _fout_bij(antwoord, "bedrag")["verwacht"]
     assert product.regels.count() == voor
     mutatie = _post(
         _client(gebruikers["analist"]),

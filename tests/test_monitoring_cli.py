@@ -45,7 +45,7 @@ def test_voorbeeld_then_najaarsnota_paragraph(tmp_path: Path, echte_opslag: Opsl
         "Tijd\tGroen",
         "Geld\tGroen",
         "Overheveling (Najaarsnota)\t€ 0,83 mln",
-        "Bijstelling (Najaarsnota)\t-€ 0,67 mln",
+        "Bijstelling (Najaarsnota)\t€ −0,67 mln",
         "Totaal mutaties\t€ 0,18 mln",
     ):
         assert verwacht in paragraaf.stdout

@@ -359,14 +359,14 @@ def test_cli_limburg_against_nederland(
     )
     assert uit.exit_code == 0, uit.output
     regels = uit.output.splitlines()
-    assert any("2020" in r and "74,40" in r and "73,90 – 74,80" in r and "-4,70" in r for r in regels)
-    assert any("2020" in r and "79,10" in r and "-5,17 – -4,23" in r for r in regels)
-    assert any("2022" in r and "66,70" in r and "-3,30" in r and "-4,19 – -2,41" in r for r in regels)
+    assert any("2020" in r and "74,40" in r and "73,90 – 74,80" in r and "−4,70" in r for r in regels)
+    assert any("2020" in r and "79,10" in r and "−5,17 – −4,23" in r for r in regels)
+    assert any("2022" in r and "66,70" in r and "−3,30" in r and "−4,19 – −2,41" in r for r in regels)
     tekst = " ".join(uit.output.split())
     assert "Limburg tegen Nederland" in tekst
     assert "Limburg tegen gemeenten van dezelfde stedelijkheid" in tekst
     assert "Limburg scoort slechter dan Nederland" in tekst
-    assert "Verschil met Nederland van 2020 naar 2022: -4,70 → -3,30 (verandering 1,40" in tekst
+    assert "Verschil met Nederland van 2020 naar 2022: −4,70 → −3,30 (verandering 1,40" in tekst
     assert "het verschil is significant kleiner geworden (p = 0,006)" in tekst
     assert "conservatief" in tekst and "85012NED" in tekst
 

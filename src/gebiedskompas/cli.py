@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,12 +13,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__
+from . import __version__, opmaak
 from .bronnen import bronregister
 from .catalogus import catalogus
 from .errors import GebiedskompasFout
 from .laden import Laadresultaat, laad
 from .online import ODataClient
+from .opmaak import getal, getal_auto, procent
 from .opslag import OMGEVINGSVARIABELE, Opslag, standaard_map
 from .overzicht import gebied, overzicht
 from .reeks import reeks
@@ -58,19 +58,9 @@ def _voer_uit(actie: Callable[[], T]) -> T:
         raise typer.Exit(code=1) from e
 
 
-def _zonder_nan(inhoud: Any) -> Any:
-    """JSON has no NaN: missing numbers are written as null."""
-    if isinstance(inhoud, float) and math.isnan(inhoud):
-        return None
-    if isinstance(inhoud, dict):
-        return {k: _zonder_nan(v) for k, v in inhoud.items()}
-    if isinstance(inhoud, list | tuple):
-        return [_zonder_nan(v) for v in inhoud]
-    return inhoud
-
-
 def _toon_json(inhoud: Any) -> None:
-    tekst = json.dumps(_zonder_nan(inhoud), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    """JSON has no NaN: missing numbers are written as null (``opmaak.als_json``)."""
+    tekst = json.dumps(opmaak.als_json(inhoud), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     sys.stdout.write(tekst + "\n")
 
 
@@ -266,14 +256,16 @@ def gebied_commando(
         jaren.add_column(kolom)
     for j in profiel["per_jaar"]:
         klasse = f"{j['stedelijkheid']} ({j['stedelijkheid_label']})" if j["stedelijkheid"] else "-"
-        jaren.add_row(str(j["jaar"]), klasse, _fmt(j["omgevingsadressendichtheid"]), _fmt(j["inwoners"]))
+        dichtheid = getal_auto(j["omgevingsadressendichtheid"])
+        jaren.add_row(str(j["jaar"]), klasse, dichtheid, getal_auto(j["inwoners"]))
     console.print(jaren)
     waarden = Table(title="Indicatoren", title_justify="left")
     for kolom in ("indicator", "periode", "waarde", "95%-interval", "bron"):
         waarden.add_column(kolom)
     for w in profiel["waarden"]:
-        interval = f"{_fmt(w['onder'])} – {_fmt(w['boven'])}" if w["onder"] is not None else ""
-        waarden.add_row(w["label"] or w["indicator"], w["periode"], _fmt(w["waarde"]), interval, w["bron"])
+        interval = f"{getal_auto(w['onder'])} – {getal_auto(w['boven'])}" if w["onder"] is not None else ""
+        waarde = getal_auto(w["waarde"])
+        waarden.add_row(w["label"] or w["indicator"], w["periode"], waarde, interval, w["bron"])
     console.print(waarden)
 
 
@@ -328,9 +320,10 @@ def _reekstabel(rijen: Any, voetnoten: dict[str, int]) -> Table:
     for kolom in ("periode", "waarde", "95%-interval", "bron", "opmerking"):
         tabel.add_column(kolom)
     for w in rijen.itertuples():
-        waarde, onder, boven = (None if math.isnan(x) else float(x) for x in (w.waarde, w.onder, w.boven))
-        interval = f"{_fmt(onder)} – {_fmt(boven)}" if onder is not None and boven is not None else ""
-        tabel.add_row(str(w.periode), _fmt(waarde), interval, str(w.bron), _reeksmarkering(w, voetnoten))
+        heeft_interval = not (opmaak.ontbreekt(w.onder) or opmaak.ontbreekt(w.boven))
+        interval = f"{getal_auto(w.onder)} – {getal_auto(w.boven)}" if heeft_interval else ""
+        markering = _reeksmarkering(w, voetnoten)
+        tabel.add_row(str(w.periode), getal_auto(w.waarde), interval, str(w.bron), markering)
     return tabel
 
 
@@ -341,7 +334,7 @@ def _reeksmarkering(w: Any, voetnoten: dict[str, int]) -> str:
     nummer = voetnoten.setdefault(str(w.methode), len(voetnoten) + 1)
     if w.geharmoniseerd:
         soort = "geharmoniseerd"
-    elif math.isnan(w.waarde):
+    elif opmaak.ontbreekt(w.waarde):
         soort = "ontbreekt"
     else:
         soort = f"indeling {w.indeling_bron}"
@@ -442,13 +435,6 @@ def indicatoren_commando(als_json: JsonOptie = False) -> None:
         bron = ", ".join(i.tabellen()) or (f"berekend uit {i.afgeleid.teller}" if i.afgeleid else "")
         tabel.add_row(i.id, i.label, i.eenheid, i.thema, i.richting.replace("_", " "), bron)
     console.print(tabel)
-
-
-def _fmt(x: float | int | None) -> str:
-    if x is None:
-        return "-"
-    tekst = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 methode_app = typer.Typer(
@@ -624,14 +610,14 @@ def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
         tabel.add_column(kolom)
     heeft_mc = "rang_p05" in resultaat.gebieden
     for r in resultaat.gebieden.head(15).itertuples():
-        interval = f"{r.rang_p05:.0f}–{r.rang_p95:.0f}" if heeft_mc else "-"
-        kans = f"{r.kans_op_selectie:.0%}" if heeft_mc else "-"
+        interval = f"{getal(r.rang_p05, 0)}–{getal(r.rang_p95, 0)}" if heeft_mc else opmaak.ONTBREEKT
+        kans = procent(100 * r.kans_op_selectie, 0) if heeft_mc else opmaak.ONTBREEKT
         tabel.add_row(
-            _fmt(r.rang),
+            getal_auto(r.rang),
             r.code,
             str(r.naam),
-            _fmt(r.stedelijkheid),
-            f"{r.composiet:.2f}",
+            getal_auto(r.stedelijkheid),
+            getal(r.composiet, 2),
             str(r.groep),
             interval,
             kans,
@@ -650,8 +636,9 @@ def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
         console.print(f"Tussen wal en schip: {namen}. {wal.toelichting}", markup=False, highlight=False)
         for r in wal.gebieden.itertuples():
             console.print(
-                f"  {r.naam} ({r.code}), stedelijkheid {_fmt(r.stedelijkheid)}, score zonder scope "
-                f"{_fmt(r.composiet_zonder_scope)} (rang {_fmt(r.rang_zonder_scope)}); gecontroleerd:",
+                f"  {r.naam} ({r.code}), stedelijkheid {getal_auto(r.stedelijkheid)}, score zonder "
+                f"scope {getal_auto(r.composiet_zonder_scope)} (rang {getal_auto(r.rang_zonder_scope)}); "
+                "gecontroleerd:",
                 markup=False,
                 highlight=False,
             )
@@ -765,22 +752,19 @@ def effect_commando(
 
 
 def _aanpakcodes(gebieden: str | None, aanpak: str | None, opslag_map: Path | None) -> list[str]:
-    """The treated areas: codes given, or a programme's codes from the monitoring database."""
+    """The treated areas: codes given, or a programme's codes (from the monitoring extension)."""
     from .errors import InvoerFout
 
     if (gebieden is None) == (aanpak is None):
         raise InvoerFout("geef precies één van --gebieden en --aanpak")
     if gebieden is not None:
         return [c.strip() for c in gebieden.split(",") if c.strip()]
-    _start_monitoring(opslag_map)
-    from .web.monitoring import models as m
-
-    gevonden = m.Gebiedsaanpak.objects.filter(naam__iexact=aanpak).first()
-    if gevonden is None:
-        bekend = ", ".join(m.Gebiedsaanpak.objects.order_by("naam").values_list("naam", flat=True))
-        bekend = bekend or "geen (laad ze met: gebiedskompas voorbeeld)"
-        raise InvoerFout(f"onbekende gebiedsaanpak '{aanpak}'; bekend: {bekend}")
-    return [str(c) for c in gevonden.regiocodes]
+    zoeker = HAAKJES.get("aanpakcodes")
+    if zoeker is None:
+        raise InvoerFout("--aanpak heeft de monitoringmodule nodig; geef de regiocodes met --gebieden")
+    assert aanpak is not None
+    codes: list[str] = zoeker(aanpak, opslag_map)
+    return codes
 
 
 def _lees_runrecord(pad: Path) -> dict[str, Any]:
@@ -795,142 +779,17 @@ def _lees_runrecord(pad: Path) -> dict[str, Any]:
     return record
 
 
-def _start_monitoring(opslag_map: Path | None) -> None:
-    """Set up Django on the store folder and bring the monitoring database up to date."""
-    import os
-
-    os.environ["GEBIEDSKOMPAS_OPSLAG"] = str((opslag_map or standaard_map()).resolve())
-    from django.core.management import call_command
-
-    from .web import start_django
-
-    start_django()
-    call_command("migrate", verbosity=0, interactive=False)
+# Commands and look-ups that need the monitoring database (Django) are registered by the web
+# package through the entry-point group "gebiedskompas.uitbreidingen", the way any extension
+# would add commands; this module imports nothing from ``web``.
+HAAKJES: dict[str, Callable[..., Any]] = {}
 
 
-@app.command("voorbeeld")
-def voorbeeld_commando(opslag_map: OpslagOptie = None) -> None:
-    """Laad voorbeeldgegevens: de SLB-doelenboom, product 2.2.1 en de acht Limburgse gebiedsaanpakken."""
-    _start_monitoring(opslag_map)
-    import secrets
+def _laad_uitbreidingen() -> None:
+    from importlib.metadata import entry_points
 
-    from django.contrib.auth import get_user_model
-
-    from .web.monitoring.voorbeeld import laad_voorbeeld
-
-    resultaat = _voer_uit(laad_voorbeeld)
-    if resultaat["al_geladen"]:
-        console.print("De voorbeeldgegevens waren al geladen; er is niets veranderd.")
-    else:
-        console.print(
-            f"Geladen: {resultaat['doelen']} doelen in de doelenboom, {resultaat['aanpakken']} "
-            "gebiedsaanpakken, product 2.2.1 met de Najaarsnota 2025."
-        )
-    gebruikers = get_user_model().objects
-    if not gebruikers.filter(is_superuser=True).exists():
-        wachtwoord = secrets.token_urlsafe(12)
-        gebruikers.create_superuser("beheerder", "", wachtwoord)
-        console.print(
-            f"Beheerder aangemaakt: gebruikersnaam 'beheerder', wachtwoord '{wachtwoord}' (noteer het nu)."
-        )
-    console.print(
-        "Bekijk de voortgangsparagraaf met: gebiedskompas paragraaf 2.2.1 --moment najaarsnota --jaar 2025"
-    )
+    for uitbreiding in entry_points(group="gebiedskompas.uitbreidingen"):
+        uitbreiding.load()(app, HAAKJES)
 
 
-@app.command("paragraaf")
-def paragraaf_commando(
-    product: Annotated[str, typer.Argument(help="Productcode, bijvoorbeeld 2.2.1.")],
-    moment: Annotated[
-        str,
-        typer.Option("--moment", metavar="voorjaarsnota|najaarsnota|jaarstukken", help="Rapportagemoment."),
-    ] = "najaarsnota",
-    jaar: Annotated[int, typer.Option("--jaar", help="Jaar van de rapportage.")] = 2025,
-    html: Annotated[
-        bool, typer.Option("--html", help="Als HTML in plaats van Word-vriendelijke tekst.")
-    ] = False,
-    opslag_map: OpslagOptie = None,
-) -> None:
-    """Schrijf de voortgangsparagraaf (P&C) van een product voor een rapportagemoment."""
-    _start_monitoring(opslag_map)
-    from .web.monitoring import models as m
-    from .web.monitoring.paragraaf import als_html, als_tekst, maak_paragraaf
-
-    if moment not in dict(m.MOMENTEN):
-        fouten.print(
-            f"[bold red]Fout:[/] onbekend moment '{moment}'; kies uit voorjaarsnota, najaarsnota, jaarstukken"
-        )
-        raise typer.Exit(code=2)
-    gevonden = m.Product.objects.filter(code=product).first()
-    if gevonden is None:
-        fouten.print(
-            f"[bold red]Fout:[/] product '{product}' bestaat niet; laad eerst gegevens "
-            "(gebiedskompas voorbeeld)"
-        )
-        raise typer.Exit(code=1)
-    p = maak_paragraaf(gevonden, moment, jaar)
-    sys.stdout.write(als_html(p) if html else als_tekst(p))
-
-
-@app.command("web")
-def web_commando(
-    poort: Annotated[int, typer.Option("--poort", help="Poort op deze computer.")] = 8000,
-    opslag_map: OpslagOptie = None,
-) -> None:
-    """Start de webapp voor één gebruiker op deze computer (http://127.0.0.1:POORT)."""
-    _start_monitoring(opslag_map)
-    from django.core.management import call_command
-
-    console.print(f"gebiedskompas draait op http://127.0.0.1:{poort}/ — stop met Ctrl+C.")
-    call_command("runserver", f"127.0.0.1:{poort}", "--noreload", "--insecure")
-
-
-@app.command("rapport")
-def rapport_commando(
-    analyse: Annotated[
-        str, typer.Argument(help="Naam van een opgeslagen analyse, bijvoorbeeld dorpen-2020-gemeente.")
-    ],
-    gebied: Annotated[
-        str | None, typer.Option("--gebied", help="Regiocode voor een gebiedsprofiel.", show_default=False)
-    ] = None,
-    formaat: Annotated[
-        str, typer.Option("--formaat", metavar="pdf|xlsx|geojson", help="Uitvoerformaat.")
-    ] = "pdf",
-    uit: Annotated[
-        Path | None, typer.Option("--uit", metavar="PAD", help="Bestand om te schrijven.", show_default=False)
-    ] = None,
-    opslag_map: OpslagOptie = None,
-) -> None:
-    """Maak een rapport van een opgeslagen analyse: PDF (analyse of gebiedsprofiel), Excel of GeoJSON."""
-    _start_monitoring(opslag_map)
-    import json as json_module
-
-    from django.http import Http404
-
-    from .web.site import runs
-    from .web.site.pdf import pdf_analyse, pdf_gebied
-    from .web.site.views import kaart_geojson
-
-    try:
-        run = runs.laad(analyse)
-    except Http404:
-        fouten.print(
-            f"[bold red]Fout:[/] analyse '{analyse}' bestaat niet; kies uit: "
-            f"{', '.join(runs.namen()) or 'geen'}"
-        )
-        raise typer.Exit(code=1) from None
-    if gebied is not None and gebied not in set(run.gebieden["code"]):
-        fouten.print(f"[bold red]Fout:[/] gebied {gebied} komt niet voor in analyse {analyse}")
-        raise typer.Exit(code=1)
-    if formaat == "pdf":
-        inhoud = pdf_gebied(run, gebied) if gebied else pdf_analyse(run)
-    elif formaat == "xlsx":
-        inhoud = (run.map / "resultaat.xlsx").read_bytes()
-    elif formaat == "geojson":
-        inhoud = json_module.dumps(kaart_geojson(run), ensure_ascii=False).encode()
-    else:
-        fouten.print(f"[bold red]Fout:[/] onbekend formaat '{formaat}'; kies pdf, xlsx of geojson")
-        raise typer.Exit(code=2)
-    doel = uit or Path(f"{analyse}{'-' + gebied if gebied else ''}.{formaat}")
-    doel.write_bytes(inhoud)
-    console.print(f"Geschreven: {doel}")
+_laad_uitbreidingen()

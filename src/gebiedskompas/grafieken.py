@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,9 @@ from shapely import geometry as sg
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from .effect.oordeel import decimalen, getal
+from .effect.oordeel import decimalen
 from .effect.vergelijking import kenmerken_voor
+from .opmaak import als_json, datum, getal
 from .register import STEDELIJKHEID_LABELS
 
 if TYPE_CHECKING:
@@ -50,22 +52,6 @@ LETTER = "sans-serif"
 BEHANDELD_GEBIED = "behandeld gebied"
 VERGELIJKINGSGEBIED = "vergelijkingsgebied"
 OVERIG_GEBIED = "ander gebied"
-
-MAANDEN = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
 
 @dataclass(frozen=True)
 class Tabel:
@@ -93,21 +79,19 @@ class Grafiek:
 
 
 def getal_of_streep(x: float | None, d: int, teken: bool = False) -> str:
-    """Dutch number format (decimal comma) as the verdict writes it; '–' for a missing value."""
-    if x is None or not math.isfinite(x):
-        return "–"
-    return getal(x, d, teken)
+    """``opmaak.getal`` under its old name, for callers not yet moved to it."""
+    return getal(x, d, teken=teken)
 
 
 def datum_tekst(jaar: int, maand: int, dag: int) -> str:
-    """'30 juni 2025'."""
-    return f"{dag} {MAANDEN[maand - 1]} {jaar}"
+    """``opmaak.datum`` of a year, month and day, for callers not yet moved to it: '30 juni 2025'."""
+    return datum(date(jaar, maand, dag))
 
 
 def _interval_tekst(onder: float, boven: float, d: int) -> str:
     if not (math.isfinite(onder) and math.isfinite(boven)):
         return "–"
-    return f"{getal_of_streep(onder, d)} tot {getal_of_streep(boven, d)}"
+    return f"{getal(onder, d)} tot {getal(boven, d)}"
 
 
 def _decimalen(r: Effectresultaat) -> int:
@@ -379,11 +363,11 @@ def lijnen(r: Effectresultaat) -> Grafiek | None:
     rijen = tuple(
         (
             str(jaar),
-            getal_of_streep(behandeld.waarden[i], d),
+            getal(behandeld.waarden[i], d),
             _interval_tekst(behandeld.onder[i], behandeld.boven[i], d),
-            getal_of_streep(vergelijking.waarden[i], d),
+            getal(vergelijking.waarden[i], d),
             _interval_tekst(vergelijking.onder[i], vergelijking.boven[i], d),
-            getal_of_streep(behandeld.waarden[i] - vergelijking.waarden[i], d, True),
+            getal(behandeld.waarden[i] - vergelijking.waarden[i], d, teken=True),
         )
         for i, jaar in enumerate(jaren)
     )
@@ -399,8 +383,8 @@ def _verloop_tekst(jaren: Sequence[int], start: int, a: Reeks, b: Reeks, d: int)
         if lijst:
             i = lijst[-1]
             delen.append(
-                f"{soort} ({jaren[i]}): behandeld {getal_of_streep(a.waarden[i], d)}, vergelijking "
-                f"{getal_of_streep(b.waarden[i], d)}"
+                f"{soort} ({jaren[i]}): behandeld {getal(a.waarden[i], d)}, vergelijking "
+                f"{getal(b.waarden[i], d)}"
             )
     return ("In de " + "; in de ".join(delen) + ".") if delen else ""
 
@@ -445,9 +429,9 @@ def verschillen(r: Effectresultaat, trend: Any | None = None) -> Grafiek | None:
         if bekend:
             eerste, laatste = bekend[0], bekend[-1]
             delen.append(
-                f"{_kleine_letter(s.naam)}: {getal_of_streep(s.waarden[eerste], d, True)} in "
+                f"{_kleine_letter(s.naam)}: {getal(s.waarden[eerste], d, teken=True)} in "
                 f"{alle_jaren[eerste]}, "
-                f"{getal_of_streep(s.waarden[laatste], d, True)} in {alle_jaren[laatste]}"
+                f"{getal(s.waarden[laatste], d, teken=True)} in {alle_jaren[laatste]}"
             )
     beschrijving = (
         f"Lijngrafiek van het verschil in {r.label} tussen de behandelde gebieden en "
@@ -466,7 +450,7 @@ def verschillen(r: Effectresultaat, trend: Any | None = None) -> Grafiek | None:
             *(
                 x
                 for s in reeksen
-                for x in (getal_of_streep(s.waarden[i], d, True), _interval_tekst(s.onder[i], s.boven[i], d))
+                for x in (getal(s.waarden[i], d, teken=True), _interval_tekst(s.onder[i], s.boven[i], d))
             ),
         )
         for i, jaar in enumerate(alle_jaren)
@@ -556,10 +540,6 @@ def _fase(g: Golf, did: bool) -> str:
     return "na de start" if g.na else "vóór de start"
 
 
-def _of_niets(x: float) -> float | None:
-    return x if math.isfinite(x) else None
-
-
 def gebeurtenisstudie(r: Effectresultaat) -> Grafiek | None:
     """The coefficient per wave with its 95% interval; the reference wave at 0 (difference-in-differences)
     or the gap to the synthetic control per wave."""
@@ -574,9 +554,9 @@ def gebeurtenisstudie(r: Effectresultaat) -> Grafiek | None:
     data = pd.DataFrame(
         {
             "periode": jaren,
-            "waarde": [_of_niets(g.coef) for g in rijen_golf],
-            "onder": [_of_niets(g.onder) for g in rijen_golf],
-            "boven": [_of_niets(g.boven) for g in rijen_golf],
+            "waarde": [als_json(g.coef) for g in rijen_golf],
+            "onder": [als_json(g.onder) for g in rijen_golf],
+            "boven": [als_json(g.boven) for g in rijen_golf],
             "reeks": [_fase(g, did) for g in rijen_golf],
         }
     )
@@ -635,7 +615,7 @@ def gebeurtenisstudie(r: Effectresultaat) -> Grafiek | None:
         (
             str(g.periode),
             _fase(g, did),
-            getal_of_streep(g.coef, d, True),
+            getal(g.coef, d, teken=True),
             "–" if did and g.referentie else _interval_tekst(g.onder, g.boven, d),
         )
         for g in rijen_golf
@@ -648,7 +628,7 @@ def _golftekst(kop: str, lijst: Sequence[Golf], d: int) -> str:
     if not lijst:
         return ""
     delen = [
-        f"{g.periode} {getal_of_streep(g.coef, d, True)} ({_interval_tekst(g.onder, g.boven, d)})"
+        f"{g.periode} {getal(g.coef, d, teken=True)} ({_interval_tekst(g.onder, g.boven, d)})"
         for g in lijst
     ]
     return f"{kop}: " + "; ".join(delen) + "."
@@ -679,6 +659,17 @@ def vergelijkingscodes(r: Effectresultaat) -> list[str]:
     return sorted(som, key=lambda c: (-som[c], c))
 
 
+# The first columns of the tables of comparison and treated areas.
+_GEBIEDSKOLOMMEN = (
+    "Gebied",
+    "Code",
+    "Gemeente",
+    "Stedelijkheid",
+    "Niveau vóór de start",
+    "Trend vóór de start (per jaar)",
+)
+
+
 def vergelijkingstabel(
     r: Effectresultaat, gemeentenaam: Callable[[str], str], niet_op_kaart: Iterable[str] = ()
 ) -> Tabel:
@@ -704,8 +695,8 @@ def vergelijkingstabel(
             g,
             gemeentenaam(g),
             _klasse(klasse.get(g, math.nan)),
-            getal_of_streep(niveau.get(g, math.nan), d),
-            getal_of_streep(helling.get(g, math.nan), d + 1, True),
+            getal(niveau.get(g, math.nan), d),
+            getal(helling.get(g, math.nan), d + 1, teken=True),
             ", ".join(voor[g]),
             getal(som[g], 2),
         )
@@ -721,16 +712,7 @@ def vergelijkingstabel(
     return Tabel(
         f"Vergelijkingsgebieden ({len(rijen)}), zwaarste eerst; gewicht: {uitleg}. De gewichten van elk "
         "behandeld gebied tellen op tot 1.",
-        (
-            "Gebied",
-            "Code",
-            "Gemeente",
-            "Stedelijkheid",
-            "Niveau vóór de start",
-            "Trend vóór de start (per jaar)",
-            "Vergeleken met",
-            "Gewicht",
-        ),
+        (*_GEBIEDSKOLOMMEN, "Vergeleken met", "Gewicht"),
         rijen,
     )
 
@@ -749,21 +731,14 @@ def behandeldtabel(r: Effectresultaat, gemeentenaam: Callable[[str], str]) -> Ta
             str(p.gebieden[i]),
             gemeentenaam(str(p.gebieden[i])),
             _klasse(float(p.stedelijkheid[i])),
-            getal_of_streep(float(kenm["niveau_voor"].iloc[i]), d),
-            getal_of_streep(float(kenm["trend_voor"].iloc[i]), d + 1, True),
+            getal(float(kenm["niveau_voor"].iloc[i]), d),
+            getal(float(kenm["trend_voor"].iloc[i]), d + 1, teken=True),
         )
         for i in np.flatnonzero(p.behandeld)
     )
     return Tabel(
         f"Behandelde gebieden ({len(rijen)}) met hun niveau en trend vóór de start",
-        (
-            "Gebied",
-            "Code",
-            "Gemeente",
-            "Stedelijkheid",
-            "Niveau vóór de start",
-            "Trend vóór de start (per jaar)",
-        ),
+        _GEBIEDSKOLOMMEN,
         rijen,
     )
 

@@ -16,6 +16,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from .opmaak import getal
+
 BENADERD: Final = "benaderd"
 
 _SLEUTEL: Final = re.compile(r"(?P<niveau>[a-z0-9]+)_(?P<jaar>\d{4})(?:_(?P<soort>[a-z]+))?")
@@ -118,7 +120,7 @@ def meervoud(niveau: str) -> str:
 
 def heel_getal(n: int) -> str:
     """Dutch thousands separator: 14568 -> ``14.568``."""
-    return f"{n:,}".replace(",", ".")
+    return getal(n, 0)
 
 
 def dekking(keuze: Grenskeuze) -> str:

@@ -53,12 +53,14 @@ def als_json(x: Any) -> Any:
     return x
 
 
-def getal(x: Getal, decimalen: int = 2, *, teken: bool = False) -> str:
-    """1.234,57 — with a real minus sign; ``teken`` adds "+" to positive numbers."""
+def getal(x: Getal, decimalen: int = 2, *, teken: bool = False, vast: bool = True) -> str:
+    """1.234,57 — with a real minus sign; ``teken`` adds "+" to positive numbers; ``vast=False``
+    drops trailing zeros (2,5 rather than 2,50)."""
     if ontbreekt(x) or (isinstance(x, float) and math.isinf(x)):
         return ONTBREEKT
     waarde = float(x)  # type: ignore[arg-type]
-    patroon = "#,##0" + ("." + "0" * decimalen if decimalen > 0 else "")
+    cijfer = "0" if vast else "#"
+    patroon = "#,##0" + ("." + cijfer * decimalen if decimalen > 0 else "")
     tekst = format_decimal(abs(waarde), format=patroon, locale=TAAL)
     if waarde < 0 and tekst.strip("0,.") != "":
         return MIN + tekst

@@ -51,6 +51,7 @@ import pandas as pd
 from .catalogus import catalogus
 from .codes import NIVEAUS, niveau_van, normaliseer
 from .errors import InvoerFout
+from .opmaak import procent
 from .opslag import Toestand
 from .register import Register
 
@@ -741,13 +742,9 @@ def _namen(codes: list[str], aandelen: dict[str, float], naam: Callable[[str], s
     delen = []
     for c in codes:
         aandeel = aandelen.get(c, 1.0)
-        extra = f", {_procent(aandeel)}" if aandeel < 0.9995 else ""
+        extra = f", {procent(aandeel * 100)}" if aandeel < 0.9995 else ""
         delen.append(f"{naam(c) or c} ({c}{extra})")
     return ", ".join(delen)
-
-
-def _procent(aandeel: float) -> str:
-    return f"{aandeel * 100:.1f}%".replace(".", ",")
 
 
 def _opsomming(delen: list[str]) -> str:

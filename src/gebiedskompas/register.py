@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -31,6 +31,25 @@ STEDELIJKHEID_LABELS = {
 
 # Gebieden in Nederland is the authority for gemeenten; KWB for wijken and buurten.
 _PRIORITEIT = {"gebieden": 0, "kwb": 1}
+
+
+def dichtstbijzijnd_jaar(jaren: Iterable[int], jaar: int) -> int:
+    """The one rule for picking a vintage: of ``jaren`` the year nearest to ``jaar``, the earlier
+    one on a tie."""
+    return min((int(j) for j in jaren), key=lambda j: (abs(j - jaar), j))
+
+
+def op_nabijheid(tabel: pd.DataFrame, jaar: int) -> pd.DataFrame:
+    """The rows of ``tabel`` (with a ``jaar`` column) in the order of ``dichtstbijzijnd_jaar``:
+    the nearest year first, the earlier one on a tie."""
+    afstand = (tabel["jaar"].astype(int) - jaar).abs()
+    volgorde = tabel.assign(_afstand=afstand).sort_values(["_afstand", "jaar"], kind="stable")
+    return volgorde.drop(columns="_afstand")
+
+
+def dichtstbijzijnd(tabel: pd.DataFrame, jaar: int) -> pd.DataFrame:
+    """Per code the row of the year nearest to ``jaar`` (the earlier one on a tie)."""
+    return op_nabijheid(tabel, jaar).drop_duplicates("code")
 
 
 @dataclass
@@ -98,31 +117,26 @@ class Register:
     def provincies(self, jaar: int) -> dict[str, str]:
         """Gemeente code -> provincie code, from the register year nearest to ``jaar``."""
         t = self.tabel
-        t = t[(t["niveau"] == "gemeente") & t["provincie"].notna()]
-        dichtst = (
-            t.assign(afstand=(t["jaar"] - jaar).abs())
-            .sort_values(["code", "afstand", "jaar"])
-            .drop_duplicates("code")
-        )
+        if t.empty:
+            return {}
+        dichtst = dichtstbijzijnd(t[(t["niveau"] == "gemeente") & t["provincie"].notna()], jaar)
         return dict(zip(dichtst["code"].astype(str), dichtst["provincie"].astype(str), strict=True))
 
     @cached_property
-    def _provincie_per_jaar(self) -> dict[str, list[tuple[int, str]]]:
+    def _provincie_per_jaar(self) -> dict[str, dict[int, str]]:
         t = self.tabel
         if t.empty:
             return {}
         t = t[(t["niveau"] == "gemeente") & t["provincie"].notna()]
-        uit: dict[str, list[tuple[int, str]]] = {}
+        uit: dict[str, dict[int, str]] = {}
         for code, jaar, provincie in zip(t["code"], t["jaar"], t["provincie"], strict=True):
-            uit.setdefault(str(code), []).append((int(jaar), str(provincie)))
+            uit.setdefault(str(code), {})[int(jaar)] = str(provincie)
         return uit
 
     def provincie(self, gemeente: str, jaar: int) -> str | None:
         """The gemeente's provincie in the register year nearest to ``jaar`` (earlier year on a tie)."""
-        kandidaten = self._provincie_per_jaar.get(gemeente)
-        if not kandidaten:
-            return None
-        return min(kandidaten, key=lambda jp: (abs(jp[0] - jaar), jp[0]))[1]
+        per_jaar = self._provincie_per_jaar.get(gemeente)
+        return per_jaar[dichtstbijzijnd_jaar(per_jaar, jaar)] if per_jaar else None
 
     def ouders(self, code: str, jaar: int | None = None) -> list[str]:
         """Parent chain: buurt -> wijk -> gemeente -> provincie -> Nederland."""
@@ -149,17 +163,16 @@ class Register:
         t = self.tabel
         if t.empty:
             return {"Nederland": NEDERLAND}
-        geordend = t.dropna(subset=["naam"]).assign(afstand=(t["jaar"] - jaar).abs())
-        geordend = geordend.sort_values(["afstand", "jaar"], ascending=[False, True])
         achtervoegsel = {"provincie": " (PV)", "ggd": " (GG)", "landsdeel": " (LD)"}
         kaart: dict[str, str] = {}
-        for rij in geordend.itertuples():
+        # nearest year first: the first code a label gets is the one it keeps
+        for rij in op_nabijheid(t.dropna(subset=["naam"]), jaar).itertuples():
             naam = str(rij.naam)
             if rij.niveau == "gemeente":
-                kaart[naam] = str(rij.code)
-                kaart[f"{naam} (GM)"] = str(rij.code)
+                kaart.setdefault(naam, str(rij.code))
+                kaart.setdefault(f"{naam} (GM)", str(rij.code))
             elif rij.niveau in achtervoegsel:
-                kaart[naam + str(achtervoegsel[str(rij.niveau)])] = str(rij.code)
+                kaart.setdefault(naam + str(achtervoegsel[str(rij.niveau)]), str(rij.code))
         kaart["Nederland"] = NEDERLAND
         return kaart
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from .opmaak import datum, getal, procent
+
+Richting = Literal["hoger_is_beter", "hoger_is_slechter"]
 Status = Literal["op_koers", "versnelling_nodig", "beperkte_voortgang", "achteruitgang", "onbekend"]
 
 LABELS: dict[str, str] = {
@@ -35,8 +38,7 @@ class Beoordeling:
 
 
 def _getal(x: float) -> str:
-    tekst = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
+    return getal(x, 2, vast=False)
 
 
 def status_uit_verhouding(verhouding: float) -> Status:
@@ -56,7 +58,7 @@ def beoordeel(
     streefdatum: date,
     meting: float | None,
     meetdatum: date | None,
-    richting: Literal["hoger_is_beter", "hoger_is_slechter"] = "hoger_is_beter",
+    richting: Richting = "hoger_is_beter",
 ) -> Beoordeling:
     if meting is None or meetdatum is None:
         return Beoordeling("onbekend", None, "nog geen meting na de basiswaarde")
@@ -69,17 +71,16 @@ def beoordeel(
             status,
             None,
             f"doel is het niveau {_getal(basis)} vast te houden; gemeten "
-            f"{_getal(meting)} op {meetdatum.isoformat()}",
+            f"{_getal(meting)} op {datum(meetdatum)}",
         )
     verstreken = min((meetdatum - basisdatum).days / (streefdatum - basisdatum).days, 1.0)
     nodig = (streef - basis) * verstreken
     verhouding = (meting - basis) / nodig
     status = status_uit_verhouding(verhouding)
     reden = (
-        f"gemeten {_getal(meting)} op {meetdatum.isoformat()} tegen basis {_getal(basis)} "
-        f"({basisdatum.isoformat()}); voor streefwaarde {_getal(streef)} op {streefdatum.isoformat()} was "
-        f"op dit moment {_getal(basis + nodig)} nodig: {verhouding:.0%} van de benodigde voortgang".replace(
-            ".", ",", 0
-        )
+        f"gemeten {_getal(meting)} op {datum(meetdatum)} tegen basis {_getal(basis)} "
+        f"({datum(basisdatum)}); voor streefwaarde {_getal(streef)} op {datum(streefdatum)} was "
+        f"op dit moment {_getal(basis + nodig)} nodig: {procent(verhouding * 100, 0)} "
+        "van de benodigde voortgang"
     )
     return Beoordeling(status, verhouding, reden)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import __version__
 from ..catalogus import catalogus
+from ..opmaak import getal
 from ..opslag import Toestand
 from . import classificeer as cl
 from .aggregeer import herschaal, samengesteld, themascores
@@ -233,7 +234,8 @@ def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.nda
         for j in top:
             ind = cat.get(kern.gegevens.indicatoren[j])
             label = ind.label if ind else kern.gegevens.indicatoren[j]
-            delen.append(f"{label}: {kern.gegevens.x[i, j]:.1f} tegen {kern.referentie[i, j]:.1f}")
+            waarde, referentie = getal(kern.gegevens.x[i, j], 1), getal(kern.referentie[i, j], 1)
+            delen.append(f"{label}: {waarde} tegen {referentie}")
         teksten.append("; ".join(delen) or "Geen indicator duwt de score boven de benchmark.")
     return teksten
 

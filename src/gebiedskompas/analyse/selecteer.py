@@ -16,8 +16,9 @@ import pandas as pd
 from ..catalogus import catalogus
 from ..codes import gemeente_van, normaliseer, ouder_van
 from ..errors import InvoerFout
+from ..opmaak import getal, procent
 from ..opslag import Toestand
-from ..register import Register
+from ..register import Register, dichtstbijzijnd
 from .methode import Methode, Scope
 
 _PREFIX = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}
@@ -108,7 +109,7 @@ def _van_bovenliggend(
         deel["regio"] = gebieden[zonder].to_numpy()
         delen.append(deel)
         niveau = {"WK": "wijk", "GM": "gemeente"}[ouder_prefix]
-        aantal = f"{int(zonder.sum()):,}".replace(",", ".")
+        aantal = getal(int(zonder.sum()), 0)
         opmerkingen.append(
             f"{ind}: {aantal} gebieden (in heel Nederland) hebben de waarde van de {niveau} waarin ze "
             f"liggen (de bron publiceert niet per {methode.scope.niveau})"
@@ -159,14 +160,7 @@ def _controleer_beschikbaar(methode: Methode, w: pd.DataFrame) -> None:
 def _kenmerken(codes: np.ndarray, jaar: int, register: Register) -> dict[str, np.ndarray]:
     """Name, gemeente, provincie, urbanity and population from the register, nearest year first."""
     reg = register.tabel
-    reg = reg[reg["code"].isin(codes)]
-    dichtst = (
-        reg.assign(afstand=(reg["jaar"] - jaar).abs())
-        .sort_values(["code", "afstand", "jaar"])
-        .drop_duplicates("code")
-        .set_index("code")
-        .reindex(codes)
-    )
+    dichtst = dichtstbijzijnd(reg[reg["code"].isin(codes)], jaar).set_index("code").reindex(codes)
     gemeenten = np.array([gemeente_van(str(c)) for c in codes], dtype=object)
     provincie_per_gemeente = register.provincies(jaar)
     naam = dichtst["naam"].to_numpy(dtype=object)
@@ -192,7 +186,7 @@ def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
         [
             "stedelijkheid onbekend",
             f"minder dan {scope.min_inwoners} inwoners",
-            f"minder dan {scope.min_dekking:.0%} van de indicatoren beschikbaar",
+            f"minder dan {procent(100 * scope.min_dekking, 0)} van de indicatoren beschikbaar",
         ],
         default="",
     )

@@ -4,13 +4,13 @@ view), a JSON document and the run record."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..catalogus import catalogus
+from .. import opmaak
+from ..presentatie import indicatorlabel, schrijf_excelblad
 from .classificeer import standaardgroepen
 from .pijplijn import Resultaat
 from .walenschip import WalEnSchip
@@ -61,20 +61,8 @@ KOPPEN = {
 }
 
 
-def _schoon(x: Any) -> Any:
-    if isinstance(x, float) and math.isnan(x):
-        return None
-    if isinstance(x, dict):
-        return {str(k): _schoon(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_schoon(v) for v in x]
-    if hasattr(x, "item"):
-        return _schoon(x.item())
-    return x
-
-
 def als_json(resultaat: Resultaat, wal: WalEnSchip | None = None) -> dict[str, Any]:
-    inhoud: dict[str, Any] = _schoon(
+    inhoud: dict[str, Any] = opmaak.als_json(
         {
             "methode": resultaat.methode.model_dump(),
             "gebieden": resultaat.gebieden.to_dict("records"),
@@ -119,7 +107,7 @@ def schrijf(resultaat: Resultaat, map: Path, wal: WalEnSchip | None = None) -> l
         paden.append(pad)
     for naam, inhoud in (
         ("resultaat.json", als_json(resultaat, wal)),
-        ("runrecord.json", _schoon(resultaat.runrecord)),
+        ("runrecord.json", opmaak.als_json(resultaat.runrecord)),
     ):
         pad = map / naam
         pad.write_text(json.dumps(inhoud, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
@@ -131,11 +119,8 @@ def schrijf(resultaat: Resultaat, map: Path, wal: WalEnSchip | None = None) -> l
 
 
 def _excel(resultaat: Resultaat, pad: Path, wal: WalEnSchip | None) -> None:
-    cat = catalogus()
     indicatoren = resultaat.indicatoren.copy()
-    indicatoren.insert(
-        2, "label", indicatoren["indicator"].map(lambda i: c.label if (c := cat.get(i)) else i)
-    )
+    indicatoren.insert(2, "label", indicatoren["indicator"].map(indicatorlabel))
     bladen: dict[str, pd.DataFrame] = {
         "Gebieden": resultaat.gebieden,
         "Thema's": resultaat.themas,
@@ -155,8 +140,7 @@ def _excel(resultaat: Resultaat, pad: Path, wal: WalEnSchip | None) -> None:
         bladen["Tussen wal en schip"] = wal.gebieden
     with pd.ExcelWriter(pad, engine="xlsxwriter") as schrijver:
         for blad, frame in bladen.items():
-            frame.rename(columns=KOPPEN).to_excel(schrijver, sheet_name=blad[:31], index=False)
-            schrijver.sheets[blad[:31]].freeze_panes(1, 0)
+            schrijf_excelblad(schrijver, blad, frame, KOPPEN)
 
 
 def _methodeblad(resultaat: Resultaat) -> pd.DataFrame:

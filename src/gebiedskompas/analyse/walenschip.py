@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..grenskeuze import meervoud
+from ..opmaak import getal
 from ..opslag import Toestand
-from ..register import Register
+from ..register import Register, dichtstbijzijnd_jaar
 from .methode import Methode
 from .pijplijn import Kern, bereken
+from .rangschik import rangen
 from .selecteer import KLASSE_VAN, Gegevens, in_regio, klasse_in_scope, klassen_van_gemeenten, selecteer
-
-_MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
 
 
 @dataclass
@@ -70,8 +71,8 @@ def tussen_wal_en_schip(methoden: list[Methode], toestand: Toestand) -> WalEnSch
     klassen = sorted({k for m in methoden for k in m.scope.stedelijkheid})
     uitleg = (
         f"Klassen in een scope: {klassen}. Drempel: de laagste score (zonder scope) onder de top "
-        f"van de methoden op niveau {basis.scope.niveau}: {drempel:.3f}. Gemeld wordt een gebied dat de "
-        "drempel haalt en dat geen methode dekt: niet het gebied zelf, geen deel ervan (wijk, buurt) "
+        f"van de methoden op niveau {basis.scope.niveau}: {getal(drempel, 3)}. Gemeld wordt een gebied "
+        "dat de drempel haalt en dat geen methode dekt: niet het gebied zelf, geen deel ervan (wijk, buurt) "
         "en niet het gebied waarin het ligt valt in de scope van een methode."
     )
     return WalEnSchip(
@@ -92,9 +93,7 @@ def _drempel(methoden: list[Methode], gekozen: list[Gegevens], score: dict[Any, 
             continue
         eigen = bereken(m, gegevens)
         s = eigen.gegevens.in_scope
-        top = eigen.gegevens.codes[s][np.argsort(-np.nan_to_num(eigen.composiet[s], nan=-np.inf))][
-            : m.scope.selectie
-        ]
+        top = eigen.gegevens.codes[s][rangen(eigen.composiet[s]) <= m.scope.selectie]
         drempels.append(min(score[c] for c in top if c in score))
     return float(min(drempels))
 
@@ -102,7 +101,7 @@ def _drempel(methoden: list[Methode], gekozen: list[Gegevens], score: dict[Any, 
 def _tabel(kern: Kern, controles: dict[str, list[Controle]]) -> pd.DataFrame:
     g = kern.gegevens
     buiten = np.isin(g.codes, list(controles))
-    rang = pd.Series(kern.composiet[g.in_scope]).rank(ascending=False, method="min").to_numpy()
+    rang = rangen(kern.composiet[g.in_scope])
     rang_van = dict(zip(g.codes[g.in_scope], rang, strict=True))
     return pd.DataFrame(
         {
@@ -163,7 +162,7 @@ class Bereik:
     def _waarom_niet(self, delen: pd.DataFrame, code: str, naam: str) -> str:
         scope = self.methode.scope
         if delen.empty:
-            return f"het gebiedenregister heeft hier geen {_MEERVOUD[scope.niveau]} (periode {scope.periode})"
+            return f"het gebiedenregister heeft hier geen {meervoud(scope.niveau)} (periode {scope.periode})"
         if not delen["in_regio"].any():
             return f"ligt buiten de regio van de methode ({_regiotekst(self.methode)})"
         juist = delen[delen["klasse_ok"]]
@@ -201,7 +200,7 @@ class Bereik:
         else:
             klassen = _en(sorted({_klasse(k) for k in delen["stedelijkheid"]}))
             tekst = (
-                f"geen van de {len(delen)} {_MEERVOUD[scope.niveau]} is stedelijkheidsklasse {gevraagd} "
+                f"geen van de {len(delen)} {meervoud(scope.niveau)} is stedelijkheidsklasse {gevraagd} "
                 f"(wel {klassen})"
             )
         if scope.stedelijkheid_van == "een van beide" and scope.niveau != "gemeente":
@@ -231,8 +230,7 @@ def _gebieden_van_niveau(methode: Methode, register: Register) -> pd.DataFrame:
         return pd.DataFrame(
             columns=["code", "naam", "niveau", "stedelijkheid", "gemeenteklasse", "in_regio", "klasse_ok"]
         )
-    dichtst = int(min(t["jaar"].unique(), key=lambda j: (abs(int(j) - jaar), int(j))))
-    t = t[t["jaar"] == dichtst]
+    t = t[t["jaar"] == dichtstbijzijnd_jaar(t["jaar"].unique(), jaar)]
     codes = t["code"].astype(str).to_numpy(dtype=object)
     gemeenten = np.array(["GM" + c[2:6] for c in codes], dtype=object)
     eigen = t["stedelijkheid"].to_numpy(dtype="float64")
@@ -259,7 +257,7 @@ def _regiotekst(methode: Methode) -> str:
 
 
 def _woord(niveau: str, n: int) -> str:
-    return niveau if n == 1 else _MEERVOUD[niveau]
+    return niveau if n == 1 else meervoud(niveau)
 
 
 def _klasse(k: float) -> str:

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ..opmaak import p_tekst
+from ..opmaak import getal, p_tekst, procent
 
 ALFA = 0.05
 WEINIG_BEHANDELD = 5
@@ -81,14 +81,6 @@ class Onderwerp:
     laatste_meting: int
 
 
-def getal(x: float, decimalen: int = 2, teken: bool = False) -> str:
-    """Dutch number format: decimal comma, thousands point; ``teken`` adds '+' to positives."""
-    if x is None or not math.isfinite(x):
-        return "onbekend"
-    tekst = f"{x:+,.{decimalen}f}" if teken else f"{x:,.{decimalen}f}"
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def decimalen(*waarden: float) -> int:
     """Decimals that show an effect and its interval sensibly: 3 below 1, 2 below 10, else 1."""
     grootste = max((abs(w) for w in waarden if math.isfinite(w)), default=0.0)
@@ -123,21 +115,21 @@ def beoordeel(schatting: Schatting, placebos: list[Placebo], onderwerp: Onderwer
     if not (math.isfinite(schatting.onder) and math.isfinite(schatting.boven)):
         soort: Literal["effect", "geen_effect"] = "geen_effect"
         tekst = (
-            f"Geen meetbaar effect: het verschil van {getal(schatting.effect, d, True)}{eenheid} "
+            f"Geen meetbaar effect: het verschil van {getal(schatting.effect, d, teken=True)}{eenheid} "
             "heeft geen interval."
         )
     elif schatting.onder <= 0 <= schatting.boven:
         soort = "geen_effect"
         tekst = (
             f"Geen meetbaar effect: na de start veranderde {onderwerp.label} in de behandelde gebieden "
-            f"{getal(schatting.effect, d, True)}{eenheid} anders dan in de vergelijkingsgebieden ({bereik}); "
-            "dat is niet te onderscheiden van nul."
+            f"{getal(schatting.effect, d, teken=True)}{eenheid} anders dan in de vergelijkingsgebieden "
+            f"({bereik}); dat is niet te onderscheiden van nul."
         )
     else:
         soort = "effect"
         tekst = (
-            f"Een effect van {getal(schatting.effect, d, True)}{eenheid} ({bereik}) op {onderwerp.label}: "
-            f"{_richting(schatting.effect, onderwerp.richting)}."
+            f"Een effect van {getal(schatting.effect, d, teken=True)}{eenheid} ({bereik}) op "
+            f"{onderwerp.label}: {_richting(schatting.effect, onderwerp.richting)}."
         )
     return Oordeel(soort, tekst, waarschuwingen(schatting, placebos))
 
@@ -175,12 +167,12 @@ def _placebowaarschuwing(placebo: Placebo) -> str | None:
         d = decimalen(placebo.effect, placebo.onder, placebo.boven)
         return (
             f"De placebotoets in de tijd faalt: met een nepstart in {placebo.nep_start} (alleen metingen "
-            f"vóór de echte start) vindt dezelfde methode een 'effect' van {getal(placebo.effect, d, True)} "
-            f"({p_tekst(placebo.p)}), waar er geen kan zijn."
+            f"vóór de echte start) vindt dezelfde methode een 'effect' van "
+            f"{getal(placebo.effect, d, teken=True)} ({p_tekst(placebo.p)}), waar er geen kan zijn."
         )
     if placebo.soort == "ruimte" and placebo.p > 2 * ALFA:
         return (
-            f"De placebotoets in de ruimte: {getal(100 * placebo.p, 0)}% van de onbehandelde gebieden laat "
+            f"De placebotoets in de ruimte: {procent(100 * placebo.p, 0)} van de onbehandelde gebieden laat "
             "een even groot of groter 'effect' zien; het effect steekt niet duidelijk boven toeval uit."
         )
     return None

@@ -12,7 +12,7 @@ import pandas as pd
 from ..codes import Niveau, niveau_van, normaliseer, ouder_van
 from ..errors import InvoerFout
 from ..opslag import Toestand
-from ..register import Register
+from ..register import Register, dichtstbijzijnd
 
 
 @dataclass
@@ -241,8 +241,7 @@ def _kenmerken(register: Register, niveau: str, gebieden: np.ndarray, start: int
         return uit.assign(naam=uit.index.to_numpy(), stedelijkheid=np.nan, inwoners=np.nan)
     t = t[t["niveau"] == niveau]
     for kolom in ("naam", "stedelijkheid", "inwoners"):
-        rijen = t.dropna(subset=[kolom]).assign(afstand=(t["jaar"] - (start - 1)).abs())
-        dichtst = rijen.sort_values(["code", "afstand", "jaar"]).drop_duplicates("code")
+        dichtst = dichtstbijzijnd(t.dropna(subset=[kolom]), start - 1)
         uit[kolom] = dichtst.set_index("code")[kolom].reindex(uit.index)
     uit["naam"] = uit["naam"].fillna(pd.Series(uit.index, index=uit.index))
     return uit

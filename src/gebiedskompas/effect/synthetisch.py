@@ -64,6 +64,7 @@ from pysyncon import PenalizedSynth
 from scipy.optimize import Bounds, LinearConstraint, minimize
 
 from ..errors import InvoerFout
+from ..opmaak import getal
 from .oordeel import ALFA, PER_GOLF_KOLOMMEN, Placebo, Schatting
 from .paneel import Paneel
 from .vergelijking import Vergelijking, kies_vergelijking
@@ -562,7 +563,7 @@ def _per_gebied(gebieden: list[Synthetischgebied]) -> pd.DataFrame:
                 "rmspe_voor": g.rmspe_voor,
                 "rmspe_na": g.rmspe_na,
                 "placebos": len(g.placebo_gebieden),
-                "donoren": ", ".join(f"{c} ({w:.2f})" for c, w in g.gewichten.items()),
+                "donoren": ", ".join(f"{c} ({getal(w, 2)})" for c, w in g.gewichten.items()),
             }
             for g in gebieden
         ]

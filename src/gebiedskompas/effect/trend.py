@@ -41,25 +41,16 @@ import pandas as pd
 from ..catalogus import Indicator, catalogus
 from ..codes import NEDERLAND, NIVEAUS, gemeente_van, niveau_van, normaliseer, ouder_van
 from ..errors import InvoerFout
-from ..opmaak import p_tekst
+from ..grenskeuze import meervoud
+from ..opmaak import getal, p_tekst
 from ..opslag import Toestand
 from ..reeks import NIET_SAMEN_TE_VOEGEN, OPGETELD, Z95, doelindeling, harmoniseer
-from ..register import STEDELIJKHEID_LABELS, Register
+from ..register import STEDELIJKHEID_LABELS, Register, dichtstbijzijnd, dichtstbijzijnd_jaar
 
 Referentie = Literal["nl", "stedelijkheid"]
 REFERENTIES: tuple[Referentie, ...] = ("nl", "stedelijkheid")
 SIGNIFICANTIENIVEAU = 0.05
 LEDENNIVEAUS = ("gemeente", "wijk", "buurt")
-_MEERVOUD = {
-    "land": "landen",
-    "landsdeel": "landsdelen",
-    "provincie": "provincies",
-    "ggd": "GGD-regio's",
-    "gemeente": "gemeenten",
-    "wijk": "wijken",
-    "buurt": "buurten",
-    "pc4": "postcodegebieden",
-}
 _ONAFHANKELIJK = (
     "Groep en referentie zijn als onafhankelijk behandeld (se verschil = wortel(se groep² + se "
     "referentie²)); omdat de groep deel uitmaakt van de referentie is dat conservatief: het werkelijke "
@@ -171,11 +162,11 @@ class Trend:
             uit[v.referentienaam].append(
                 [
                     v.periode,
-                    _getal(v.groep.waarde, d),
+                    getal(v.groep.waarde, d),
                     _interval(v.groep, d),
-                    _getal(v.referentiewaarde.waarde, d),
+                    getal(v.referentiewaarde.waarde, d),
                     _interval(v.referentiewaarde, d),
-                    _getal(v.verschil.waarde, d),
+                    getal(v.verschil.waarde, d),
                     _interval(v.verschil, d),
                     v.oordeel,
                 ]
@@ -189,13 +180,13 @@ class Trend:
         for v in self.veranderingen:
             naam = "Nederland" if v.referentie == "nl" else "de eigen stedelijkheid"
             toets = (
-                f"; 95%-interval {_interval(v.verandering, d)}; z = {_getal(v.z, 2)}"
+                f"; 95%-interval {_interval(v.verandering, d)}; z = {getal(v.z, 2)}"
                 if v.verandering.heeft_interval
                 else ""
             )
             regels.append(
-                f"Verschil met {naam} van {v.van} naar {v.tot}: {_getal(v.verschil_van, d)} → "
-                f"{_getal(v.verschil_tot, d)} (verandering {_getal(v.verandering.waarde, d)}{toets}): "
+                f"Verschil met {naam} van {v.van} naar {v.tot}: {getal(v.verschil_van, d)} → "
+                f"{getal(v.verschil_tot, d)} (verandering {getal(v.verandering.waarde, d)}{toets}): "
                 f"{v.oordeel}"
             )
         return regels
@@ -219,7 +210,7 @@ class _Laag:
     indeling: int
     waarden: dict[str, dict[str, Meetwaarde]]  # periode -> regio -> value
     gebieden: list[str]  # the areas of the classification
-    inwoners: dict[str, list[tuple[int, float]]]  # regio -> (year, inhabitants)
+    inwoners: dict[str, dict[int, float]]  # regio -> year -> inhabitants
     klassen: dict[str, int]  # regio -> urbanity class
     geharmoniseerd: bool  # some values were combined from predecessors
 
@@ -229,11 +220,8 @@ class _Laag:
 
     def inwonertal(self, regio: str, periode: str) -> float | None:
         """Inhabitants in the register year nearest to the wave (the earlier one on a tie)."""
-        jaren = self.inwoners.get(regio)
-        if not jaren:
-            return None
-        jaar = _jaar(periode)
-        return min(jaren, key=lambda ji: (abs(ji[0] - jaar), ji[0]))[1]
+        per_jaar = self.inwoners.get(regio)
+        return per_jaar[dichtstbijzijnd_jaar(per_jaar, _jaar(periode))] if per_jaar else None
 
 
 def _laag(toestand: Toestand, indicator: str, niveau: str, register: Register) -> _Laag:
@@ -263,21 +251,21 @@ def _waarden(frame: pd.DataFrame) -> dict[str, dict[str, Meetwaarde]]:
     return dict(uit)
 
 
-def _per_jaar(tabel: pd.DataFrame, kolom: str) -> dict[str, list[tuple[int, float]]]:
+def _per_jaar(tabel: pd.DataFrame, kolom: str) -> dict[str, dict[int, float]]:
     if tabel.empty:
         return {}
     bekend = tabel[tabel[kolom].notna()]
-    uit: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    uit: dict[str, dict[int, float]] = defaultdict(dict)
     for code, jaar, waarde in zip(bekend["code"], bekend["jaar"], bekend[kolom], strict=True):
-        uit[str(code)].append((int(jaar), float(waarde)))
+        uit[str(code)][int(jaar)] = float(waarde)
     return dict(uit)
 
 
 def _klassen(tabel: pd.DataFrame, indeling: int) -> dict[str, int]:
     """Urbanity class per area: that of the classification year, else of the nearest year."""
     return {
-        code: int(min(jaren, key=lambda jk: (abs(jk[0] - indeling), jk[0]))[1])
-        for code, jaren in _per_jaar(tabel, "stedelijkheid").items()
+        code: int(per_jaar[dichtstbijzijnd_jaar(per_jaar, indeling)])
+        for code, per_jaar in _per_jaar(tabel, "stedelijkheid").items()
     }
 
 
@@ -354,7 +342,7 @@ def _ledenniveau(codes: list[str], niveaus: set[str], indicator: str) -> str:
         if NIVEAUS.index(niveau) > NIVEAUS.index(eigen) and niveau in niveaus:
             return niveau
     raise InvoerFout(
-        f"indicator '{indicator}' heeft geen waarden voor {_MEERVOUD[eigen]} of gebieden daarbinnen; wel op "
+        f"indicator '{indicator}' heeft geen waarden voor {meervoud(eigen)} of gebieden daarbinnen; wel op "
         f"{', '.join(sorted(niveaus, key=NIVEAUS.index))}"
     )
 
@@ -383,9 +371,7 @@ def _omvattende_gemeentegebieden(register: Register, jaar: int) -> dict[str, set
     t = register.tabel
     if t.empty:
         return {}
-    g = t[t["niveau"] == "gemeente"]
-    dichtst = g.assign(afstand=(g["jaar"] - jaar).abs()).sort_values(["code", "afstand", "jaar"])
-    dichtst = dichtst.drop_duplicates("code")
+    dichtst = dichtstbijzijnd(t[t["niveau"] == "gemeente"], jaar)
     return {
         str(r.code): {str(v) for v in (r.provincie, r.ggd, r.landsdeel) if isinstance(v, str)}
         for r in dichtst.itertuples()
@@ -410,7 +396,7 @@ def _groep(register: Register, codes: list[str], eigen: dict[str, Meetwaarde], l
         return _Groep(naam, codes, eigen, leden, [tekst])
     if not leden:
         raise InvoerFout(
-            f"{', '.join(codes)}: geen waarden voor dit gebied en geen {_MEERVOUD[laag.niveau]} daarbinnen "
+            f"{', '.join(codes)}: geen waarden voor dit gebied en geen {meervoud(laag.niveau)} daarbinnen "
             "met waarden in de opslag"
         )
     return _gecombineerde_groep(naam, codes, leden, laag)
@@ -418,7 +404,7 @@ def _groep(register: Register, codes: list[str], eigen: dict[str, Meetwaarde], l
 
 def _lidtekst(leden: list[str], laag: _Laag) -> str:
     return (
-        f"; de stedelijkheidsreferentie weegt de {len(leden)} {_MEERVOUD[laag.niveau]} erin" if leden else ""
+        f"; de stedelijkheidsreferentie weegt de {len(leden)} {meervoud(laag.niveau)} erin" if leden else ""
     )
 
 
@@ -429,12 +415,12 @@ def _gecombineerde_groep(naam: str, codes: list[str], leden: list[str], laag: _L
     ]
     if not volledig:
         raise InvoerFout(
-            f"{naam}: geen van de {len(leden)} {_MEERVOUD[laag.niveau]} heeft in elke meting een waarde "
+            f"{naam}: geen van de {len(leden)} {meervoud(laag.niveau)} heeft in elke meting een waarde "
             "en een inwonertal; kies andere gebieden"
         )
     waarden = {p: _gewogen_gemiddelde(volledig, p, laag) for p in perioden}
     opmerkingen = [
-        f"{naam}: naar inwonertal gewogen gemiddelde van {len(volledig)} {_MEERVOUD[laag.niveau]} "
+        f"{naam}: naar inwonertal gewogen gemiddelde van {len(volledig)} {meervoud(laag.niveau)} "
         "(inwoners van het registerjaar dat het dichtst bij de meting ligt)"
     ]
     weg = [lid for lid in leden if lid not in volledig]
@@ -488,7 +474,7 @@ def _nl_referentie(
     waar = " voor elke meting; waar die ontbreekt is Nederland" if nl else "; Nederland is"
     return berekend, (
         f"Nederland: de tabel geeft geen landelijke waarde{waar} berekend als het naar inwonertal "
-        f"gewogen gemiddelde van alle {_MEERVOUD[laag.niveau]} met een waarde (elk met het inwonertal van "
+        f"gewogen gemiddelde van alle {meervoud(laag.niveau)} met een waarde (elk met het inwonertal van "
         "het registerjaar dat het dichtst bij de meting ligt)"
     )
 
@@ -520,9 +506,9 @@ def _klassetekst(groep: _Groep, met_klasse: list[str], laag: _Laag) -> str:
     for lid in met_klasse:
         telling[laag.klassen[lid]] += 1
     samenstelling = "; ".join(f"{STEDELIJKHEID_LABELS[k]}: {n}" for k, n in sorted(telling.items()))
-    meervoud = _MEERVOUD[laag.niveau]
+    veelvoud = meervoud(laag.niveau)
     tekst = (
-        f"Eigen stedelijkheid: per {laag.niveau} het naar inwonertal gewogen gemiddelde van alle {meervoud} "
+        f"Eigen stedelijkheid: per {laag.niveau} het naar inwonertal gewogen gemiddelde van alle {veelvoud} "
         f"van dezelfde stedelijkheidsklasse (klasse van {laag.indeling} of het dichtstbijzijnde jaar), "
         f"teruggewogen naar {groep.naam} met de inwonertallen ({samenstelling or 'geen klasse bekend'})"
     )
@@ -531,10 +517,6 @@ def _klassetekst(groep: _Groep, met_klasse: list[str], laag: _Laag) -> str:
 
 
 # --- wording ---------------------------------------------------------------------------------------------
-
-
-def _getal(x: float, decimalen: int = 2) -> str:
-    return f"{x:,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _decimalen(vergelijkingen: list[Golfverschil]) -> int:
@@ -546,7 +528,7 @@ def _decimalen(vergelijkingen: list[Golfverschil]) -> int:
 def _interval(s: Meetwaarde, decimalen: int) -> str:
     if not s.heeft_interval:
         return "geen marges"
-    return f"{_getal(s.onder, decimalen)} – {_getal(s.boven, decimalen)}"
+    return f"{getal(s.onder, decimalen)} – {getal(s.boven, decimalen)}"
 
 
 def _woord(verschil: float, richting: str) -> str | None:
@@ -610,7 +592,7 @@ def _oordeel_verandering(naam: str, referentienaam: str, v: Verandering, richtin
 
 
 def _referentienaam(referentie: Referentie, laag: _Laag) -> str:
-    return "Nederland" if referentie == "nl" else f"{_MEERVOUD[laag.niveau]} van dezelfde stedelijkheid"
+    return "Nederland" if referentie == "nl" else f"{meervoud(laag.niveau)} van dezelfde stedelijkheid"
 
 
 def _vergelijkingen(

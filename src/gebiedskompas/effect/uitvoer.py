@@ -17,8 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..opmaak import p_tekst
-from .oordeel import decimalen, getal
+from .. import opmaak
+from ..opmaak import getal, p_tekst
+from ..presentatie import schrijf_excelblad
+from .oordeel import decimalen
 from .pijplijn import Effectresultaat
 
 KENMERKNAMEN = {"niveau_voor": "het niveau vóór de start", "trend_voor": "de trend vóór de start"}
@@ -61,18 +63,6 @@ KOPPEN = {
     "toelichting": "Toelichting",
     "opmerking": "Opmerking",
 }
-
-
-def _schoon(x: Any) -> Any:
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {str(k): _schoon(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_schoon(v) for v in x]
-    if hasattr(x, "item"):
-        return _schoon(x.item())
-    return x
 
 
 def samenvatting(r: Effectresultaat) -> dict[str, Any]:
@@ -137,7 +127,7 @@ def per_indicator(r: Effectresultaat) -> dict[str, Any]:
 
 def als_json(resultaten: Sequence[Effectresultaat]) -> dict[str, Any]:
     eerste = resultaten[0].runrecord["parameters"]
-    inhoud: dict[str, Any] = _schoon(
+    inhoud: dict[str, Any] = opmaak.als_json(
         {
             "aanpak": eerste.get("aanpak"),
             "gebieden": eerste.get("gebieden"),
@@ -177,7 +167,7 @@ def _schrijf_alles(resultaten: Sequence[Effectresultaat], map: Path) -> list[str
         frame.to_parquet(map / f"{naam}.parquet", index=False)
     bestanden = {"effect.json": als_json(resultaten)}
     for r in resultaten:
-        bestanden[f"runrecord_{r.indicator}.json"] = _schoon(r.runrecord)
+        bestanden[f"runrecord_{r.indicator}.json"] = opmaak.als_json(r.runrecord)
     for naam, inhoud in bestanden.items():
         tekst = json.dumps(inhoud, ensure_ascii=False, indent=1, allow_nan=False)
         (map / naam).write_text(tekst, encoding="utf-8")
@@ -210,8 +200,7 @@ def _excel(tabellen: dict[str, pd.DataFrame], pad: Path) -> None:
     }
     with pd.ExcelWriter(pad, engine="xlsxwriter") as schrijver:
         for blad, sleutel in bladen.items():
-            tabellen[sleutel].rename(columns=KOPPEN).to_excel(schrijver, sheet_name=blad, index=False)
-            schrijver.sheets[blad].freeze_panes(1, 0)
+            schrijf_excelblad(schrijver, blad, tabellen[sleutel], KOPPEN)
 
 
 def _wissel(nieuw: Path, map: Path) -> None:
@@ -253,13 +242,13 @@ def _schattingsregels(r: Effectresultaat) -> list[str]:
     d = decimalen(s.effect, s.onder, s.boven)
     ref = s.per_golf.loc[s.per_golf["referentie"], "periode"]
     golven = "; ".join(
-        f"{int(g['periode'])}{'*' if g['na'] else ''} {getal(float(g['coef']), d, True)} "
+        f"{int(g['periode'])}{'*' if g['na'] else ''} {getal(float(g['coef']), d, teken=True)} "
         f"({getal(float(g['onder']), d)} tot {getal(float(g['boven']), d)})"
         for g in s.per_golf.to_dict("records")
         if not g["referentie"]
     )
     return [
-        f"Schatting: {getal(s.effect, d, True)} {r.eenheid} (95%-interval {getal(s.onder, d)} tot "
+        f"Schatting: {getal(s.effect, d, teken=True)} {r.eenheid} (95%-interval {getal(s.onder, d)} tot "
         f"{getal(s.boven, d)}), {p_tekst(s.p)}; {s.behandeld} behandeld, "
         f"{s.vergelijking} vergelijkingsgebieden",
         f"Per meting, verschil t.o.v. {int(ref.iloc[0]) if len(ref) else '-'} (* = na de start): {golven}",
@@ -296,7 +285,7 @@ def _placeboregels(r: Effectresultaat) -> list[str]:
             f" (95%-interval {getal(p.onder, d)} tot {getal(p.boven, d)})" if math.isfinite(p.onder) else ""
         )
         regels.append(
-            f"Placebotoets {soort} ({p.toelichting}): {getal(p.effect, d, True)}{bereik}, "
+            f"Placebotoets {soort} ({p.toelichting}): {getal(p.effect, d, teken=True)}{bereik}, "
             f"placebo_{p_tekst(p.p)}"
         )
     return regels

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvoerFout
+from ..opmaak import getal
 from .paneel import Paneel
 
 STANDAARD_K = 10
@@ -174,7 +175,7 @@ def _buren(
     kandidaten = pool & (paneel.stedelijkheid == klasse) if np.isfinite(klasse) else pool
     if np.isfinite(klasse) and not kandidaten.any():
         opmerkingen.append(
-            f"{code}: geen onbehandeld gebied met stedelijkheidsklasse {klasse:.0f}; alle klassen"
+            f"{code}: geen onbehandeld gebied met stedelijkheidsklasse {getal(klasse, 0)}; alle klassen"
         )
         kandidaten = pool
     elif not np.isfinite(klasse):

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from auditlog.context import set_actor
 from django.conf import settings
@@ -19,9 +19,10 @@ from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet
 
 from ...codes import niveau_van, normaliseer
+from ...opmaak import getal
 from ...opslag import Opslag, Toestand
 from ...register import Register
-from ...voortgang import Beoordeling, beoordeel
+from ...voortgang import Beoordeling, Richting, beoordeel
 from . import models as m
 from .rollen import ROLLEN, eis
 
@@ -166,8 +167,8 @@ def indicatorstatus(indicator: m.Indicator) -> dict[str, Any]:
         indicator.streefdatum,
         meting.waarde if meting else None,
         meting.datum if meting else None,
-        indicator.richting,
-    )  # type: ignore[arg-type]
+        cast(Richting, indicator.richting),
+    )
     override = next((o for o in indicator.overrides.all() if o.actief), None)
     uit = {
         "status": b.status,
@@ -251,17 +252,17 @@ def _effect_per_golf(indicator: m.Indicator) -> list[tuple[int, float, str]]:
         return []
     uit = []
     golven = r.schatting.per_golf
-    for rij in golven[golven["periode"] >= r.start].itertuples():
+    for rij in golven[golven["periode"] >= r.start].to_dict("records"):
         opm = (
             f"effect t.o.v. {r.schatting.vergelijking} vergelijkingsgebieden, 95%-interval "
-            f"{_nl(rij.onder)} tot {_nl(rij.boven)}; {r.oordeel.tekst}"
+            f"{_nl(float(rij['onder']))} tot {_nl(float(rij['boven']))}; {r.oordeel.tekst}"
         )
-        uit.append((int(rij.periode), float(rij.coef), opm))
+        uit.append((int(rij["periode"]), float(rij["coef"]), opm))
     return uit
 
 
 def _nl(x: float) -> str:
-    return f"{x:.2f}".replace(".", ",")
+    return getal(x, 2)
 
 
 def _waarden_per_golf(indicator: m.Indicator) -> list[tuple[int, float, str]]:
@@ -392,10 +393,10 @@ def deal_aanmaken(gebruiker: Any, ondertekenaars: list[dict[str, str]], **velden
             }
         )
     with wijziging(gebruiker, "deal_aanmaken"):
-        deal = _bewaar(m.Deal(**velden))
+        deal = cast(m.Deal, _bewaar(m.Deal(**velden)))
         for o in ondertekenaars:
             _bewaar(m.Ondertekenaar(deal=deal, naam=o["naam"], soort=o["soort"]))
-        return deal  # type: ignore[return-value]
+        return deal
 
 
 # --- lerend netwerk -------------------------------------------------------------------------

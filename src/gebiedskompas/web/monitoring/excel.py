@@ -12,8 +12,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...presentatie import excelopmaak
 from . import models as m
 from .diensten import controleer_regiocodes, wijziging
 
@@ -61,7 +63,8 @@ class ExcelFout(ValidationError):
 
 def _werkboek(kader: m.Beleidskader | None) -> Workbook:
     boek = Workbook()
-    boek.remove(boek.active)
+    for leeg in list(boek.worksheets):
+        boek.remove(leeg)
     for blad, kolommen in KOLOMMEN.items():
         ws = boek.create_sheet(blad)
         ws.append(kolommen)
@@ -72,7 +75,25 @@ def _werkboek(kader: m.Beleidskader | None) -> Workbook:
         uitleg.append(list(regel))
     if kader is not None:
         _vul(boek, kader)
+        _getalopmaak(boek)
     return boek
+
+
+# Columns with measured or target values: numbers stay numbers, shown in an ``opmaak.EXCEL_GETAL`` format.
+GETALKOLOMMEN = {"Indicatoren": ("Basiswaarde", "Streefwaarde"), "Metingen": ("Waarde",)}
+
+
+def _getalopmaak(boek: Workbook) -> None:
+    for blad, kolommen in GETALKOLOMMEN.items():
+        ws = boek[blad]
+        for kolom in kolommen:
+            letter = get_column_letter(KOLOMMEN[blad].index(kolom) + 1)
+            cellen = ws[letter][1:]
+            opmaak = excelopmaak(c.value for c in cellen)
+            if opmaak is None:
+                continue
+            for cel in cellen:
+                cel.number_format = opmaak
 
 
 def _vul(boek: Workbook, kader: m.Beleidskader) -> None:

@@ -9,18 +9,16 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from ...opmaak import datum, geld, getal_auto
 from . import models as m
-from .diensten import indicatorstatus
 
 MOMENTVOLGORDE = {"voorjaarsnota": 0, "najaarsnota": 1, "jaarstukken": 2}
 MOMENTNAAM = dict(m.MOMENTEN)
 
 
-def euro_mln(bedrag: Decimal) -> str:
-    """€ 0,83 mln; negative amounts with a minus sign."""
-    mln = (bedrag / Decimal(1_000_000)).quantize(Decimal("0.01"))
-    teken = "-" if mln < 0 else ""
-    return f"{teken}€ {abs(mln):,.2f} mln".replace(",", "_").replace(".", ",").replace("_", ".")
+def euro_mln(bedrag: Decimal | float) -> str:
+    """An amount in euros in millions: "€ 0,83 mln", "€ −0,67 mln" (``opmaak.geld``)."""
+    return geld(Decimal(str(bedrag)) / Decimal(1_000_000), mln=True)
 
 
 @dataclass
@@ -69,50 +67,36 @@ class Paragraaf:
 
 
 def maak_paragraaf(product: m.Product, moment: str, jaar: int) -> Paragraaf:
-    rapportage = m.Rapportage.objects.filter(product=product, moment=moment, jaar=jaar).first()
-    regels = list(product.regels.filter(jaar=jaar))
-    tot = MOMENTVOLGORDE[moment]
-    mutaties = [r for r in regels if r.soort in m.MUTATIES and MOMENTVOLGORDE.get(r.moment, 9) <= tot]
-    realisaties = [r.bedrag for r in regels if r.soort == "realisatie"]
-    p = Paragraaf(
-        product=product,
-        moment=moment,
-        jaar=jaar,
-        rapportage=rapportage,
-        begroting=sum((r.bedrag for r in regels if r.soort == "begroting"), Decimal("0")),
-        mutaties=mutaties,
-        realisatie=sum(realisaties, Decimal("0")) if realisaties and moment == "jaarstukken" else None,
-    )
-    for doel in product.doelen.all().order_by("code"):
-        indicatoren = []
-        for ind in doel.indicatoren.all().order_by("id"):
-            st = indicatorstatus(ind)
-            indicatoren.append(
-                {
-                    "naam": ind.naam,
-                    "eenheid": ind.eenheid,
-                    "basis": ind.basiswaarde,
-                    "streef": ind.streefwaarde,
-                    "streefdatum": ind.streefdatum.isoformat(),
-                    **st,
-                }
-            )
-        p.doelen.append(
-            {"code": doel.code, "titel": doel.titel, "niveau": doel.niveau, "indicatoren": indicatoren}
-        )
-    return p
+    """The paragraph of a product at a P&C moment, built by the read service (the same goal tree as
+    the doelenboom page, in a constant number of queries)."""
+    from .lezen import paragraaf
 
+    return paragraaf(product, moment, jaar)
 
-def _getal(x: float | None) -> str:
-    if x is None:
-        return "-"
-    tekst = f"{x:,.1f}".rstrip("0").rstrip(".") if not float(x).is_integer() else f"{x:,.0f}"
-    return tekst.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _gemeten(indicator: dict[str, Any]) -> str:
+def _stand(indicator: dict[str, Any]) -> str:
+    """'3 (30 juni 2025); basis 1, streef 5' (the latest measurement, baseline and target)."""
     laatste = indicator["laatste_meting"]
-    return f"{_getal(laatste['waarde'])} ({laatste['datum']})" if laatste else "nog niet gemeten"
+    gemeten = (
+        f"{getal_auto(laatste['waarde'], 1)} ({datum(laatste['datum'])})" if laatste else "nog niet gemeten"
+    )
+    return (
+        f"{gemeten}; basis {getal_auto(indicator['basis'], 1)}, streef {getal_auto(indicator['streef'], 1)}"
+    )
+
+
+def _geldregels(p: Paragraaf) -> list[tuple[str, str, str]]:
+    """(post, amount, explanation) of the budget table."""
+    regels = [(f"Begroting {p.jaar}", euro_mln(p.begroting), "")]
+    regels += [
+        (f"{r.get_soort_display()} ({MOMENTNAAM[r.moment]})", euro_mln(r.bedrag), r.reden) for r in p.mutaties
+    ]
+    regels += [
+        ("Totaal mutaties", euro_mln(p.totaal_mutaties), ""),
+        ("Bijgestelde begroting", euro_mln(p.bijgestelde_begroting), ""),
+    ]
+    if p.realisatie is not None:
+        regels.append(("Realisatie", euro_mln(p.realisatie), ""))
+    return regels
 
 
 def als_html(p: Paragraaf) -> str:
@@ -140,11 +124,9 @@ def als_html(p: Paragraaf) -> str:
         for d in p.doelen:
             delen.append(f"<li>{escape(d['code'])} {escape(d['titel'])}<ul>")
             for i in d["indicatoren"]:
-                nu = _gemeten(i)
                 delen.append(
-                    f"<li>{escape(i['naam'])}: {nu}; basis {_getal(i['basis'])}, streef "
-                    f"{_getal(i['streef'])} in {i['streefdatum'][:4]} — <strong>{escape(i['label'])}"
-                    f"</strong> ({escape(i['reden'])})</li>"
+                    f"<li>{escape(i['naam'])}: {escape(_stand(i))} in {i['streefdatum'][:4]} — "
+                    f"<strong>{escape(i['label'])}</strong> ({escape(i['reden'])})</li>"
                 )
             delen.append("</ul></li>")
         delen.append("</ul>")
@@ -153,21 +135,10 @@ def als_html(p: Paragraaf) -> str:
         '<th scope="col">Post</th><th scope="col">Bedrag</th><th scope="col">Toelichting</th>'
         "</tr></thead><tbody>"
     )
-    delen.append(f'<tr><th scope="row">Begroting {p.jaar}</th><td>{euro_mln(p.begroting)}</td><td></td></tr>')
-    for r in p.mutaties:
-        delen.append(
-            f'<tr><th scope="row">{escape(r.get_soort_display())} ({escape(MOMENTNAAM[r.moment])})</th>'
-            f"<td>{euro_mln(r.bedrag)}</td><td>{escape(r.reden)}</td></tr>"
-        )
-    delen.append(
-        f'<tr><th scope="row">Totaal mutaties</th><td>{euro_mln(p.totaal_mutaties)}</td><td></td></tr>'
-    )
-    delen.append(
-        f'<tr><th scope="row">Bijgestelde begroting</th><td>{euro_mln(p.bijgestelde_begroting)}</td>'
-        "<td></td></tr>"
-    )
-    if p.realisatie is not None:
-        delen.append(f'<tr><th scope="row">Realisatie</th><td>{euro_mln(p.realisatie)}</td><td></td></tr>')
+    delen += [
+        f'<tr><th scope="row">{escape(post)}</th><td>{escape(bedrag)}</td><td>{escape(toelichting)}</td></tr>'
+        for post, bedrag, toelichting in _geldregels(p)
+    ]
     delen.append("</tbody></table></section>")
     return "\n".join(delen)
 
@@ -186,21 +157,7 @@ def als_tekst(p: Paragraaf) -> str:
         ]
     for d in p.doelen:
         regels.append(f"{d['code']} {d['titel']}")
-        for i in d["indicatoren"]:
-            nu = _gemeten(i)
-            regels.append(
-                f"- {i['naam']}: {nu}; basis {_getal(i['basis'])}, streef {_getal(i['streef'])}: "
-                f"{i['label']} ({i['reden']})"
-            )
-    regels += ["", "Geld", "Post\tBedrag\tToelichting", f"Begroting {p.jaar}\t{euro_mln(p.begroting)}\t"]
-    regels += [
-        f"{r.get_soort_display()} ({MOMENTNAAM[r.moment]})\t{euro_mln(r.bedrag)}\t{r.reden}"
-        for r in p.mutaties
-    ]
-    regels += [
-        f"Totaal mutaties\t{euro_mln(p.totaal_mutaties)}\t",
-        f"Bijgestelde begroting\t{euro_mln(p.bijgestelde_begroting)}\t",
-    ]
-    if p.realisatie is not None:
-        regels.append(f"Realisatie\t{euro_mln(p.realisatie)}\t")
+        regels += [f"- {i['naam']}: {_stand(i)}: {i['label']} ({i['reden']})" for i in d["indicatoren"]]
+    regels += ["", "Geld", "Post\tBedrag\tToelichting"]
+    regels += ["\t".join(regel) for regel in _geldregels(p)]
     return "\n".join(regels) + "\n"

@@ -1,30 +1,36 @@
-from django.urls import path
+"""Everything under /api/: the ninja API (api.py), its documentation files, and a JSON 404 for
+unknown addresses."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, path, re_path
 
 from . import views as v
+from .api import api
+
+
+def _uniforme_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)  # keeps ninja's csrf_exempt mark: the API's session auth does the CSRF check
+    def omhulsel(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        antwoord = view(request, *args, **kwargs)
+        return v.als_json_405(antwoord) if isinstance(antwoord, HttpResponseNotAllowed) else antwoord
+
+    return omhulsel
+
+
+def _api_patronen() -> list[URLPattern | URLResolver]:
+    patronen, _, _ = api.urls
+    for patroon in patronen:
+        if isinstance(patroon, URLPattern):
+            patroon.callback = _uniforme_405(patroon.callback)
+    return patronen
+
 
 urlpatterns = [
-    path("doelenboom/<str:kader>/", v.doelenboom),
-    path("doelen/", v.doel_maken),
-    path("indicatoren/", v.indicator_maken),
-    path("indicatoren/<int:pk>/metingen/", v.meting_maken),
-    path("indicatoren/<int:pk>/status/", v.status_maken),
-    path("indicatoren/<int:pk>/vullen/", v.opslag_vullen),
-    path("producten/<int:product>/begroting/", v.begroting_maken),
-    path("producten/<int:product>/rapportage/", v.rapportage_maken),
-    path("producten/<int:product>/paragraaf/", v.paragraaf),
-    path("aanpakken/<int:pk>/", v.aanpak),
-    path("aanpakken/<int:pk>/wijzigen/", v.aanpak_wijzigen),
-    path("aanpakken/<int:pk>/fasen/", v.fase_maken),
-    path("aanpakken/<int:pk>/partners/", v.partner_maken),
-    path("aanpakken/<int:pk>/interventies/", v.interventie_koppelen),
-    path("aanvragen/", v.aanvraag_maken),
-    path("aanvragen/<int:pk>/status/", v.aanvraag_status),
-    path("deals/", v.deal_maken),
-    path("lessen/", v.lessen),
-    path("lessen/nieuw/", v.les_maken),
-    path("excel/sjabloon/", v.excel_sjabloon),
-    path("excel/<str:kader>/", v.excel_export),
-    path("excel/<str:kader>/import/", v.excel_import),
-    path("gebruikers/<int:pk>/rol/", v.rol_zetten),
-    path("audit/", v.audit),
+    path("docs/bestanden/<str:naam>", v.docs_bestand, name="api-docs-bestand"),
+    path("", (_api_patronen(), "ninja", "api")),
+    re_path(r"^(?P<pad>.*/)$", v.niet_gevonden),
 ]

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from ...catalogus import catalogus
-from . import runs
-
-
-def _getal(x: Any, decimalen: int = 2) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{float(x):,.{decimalen}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _label(indicator: str) -> str:
-    ind = catalogus().get(indicator)
-    return ind.label if ind else indicator
+from ...analyse.opgeslagen import Run
+from ...presentatie import indicatorlabel
 
 
 def _pdf(sjabloon: str, context: dict[str, Any]) -> bytes:
-    html = render_to_string(sjabloon, {**context, "getal": _getal})
+    """Numbers in the templates go through the ``opmaak`` template filters."""
+    html = render_to_string(sjabloon, context)
     result: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     return result
 
 
-def _citaties(run: runs.Run) -> list[str]:
+def _citaties(run: Run) -> list[str]:
     return [
         f"{g['bronvermelding']}"
         + (f", versie {g['versie']}" if g.get("versie") else "")
@@ -38,11 +27,11 @@ def _citaties(run: runs.Run) -> list[str]:
     ]
 
 
-def pdf_gebied(run: runs.Run, code: str) -> bytes:
+def pdf_gebied(run: Run, code: str) -> bytes:
     rij = run.gebieden[run.gebieden["code"] == code].iloc[0].to_dict()
     ind = run.indicatoren[run.indicatoren["code"] == code].to_dict("records")
     for i in ind:
-        i["label"] = _label(i["indicator"])
+        i["label"] = indicatorlabel(i["indicator"])
     return _pdf(
         "site/pdf_gebied.html",
         {
@@ -55,8 +44,8 @@ def pdf_gebied(run: runs.Run, code: str) -> bytes:
     )
 
 
-def pdf_analyse(run: runs.Run) -> bytes:
-    labels = {i["id"]: _label(i["id"]) for t in run.methode["thema"] for i in t["indicator"]}
+def pdf_analyse(run: Run) -> bytes:
+    labels = {i["id"]: indicatorlabel(i["id"]) for t in run.methode["thema"] for i in t["indicator"]}
     return _pdf(
         "site/pdf_analyse.html",
         {

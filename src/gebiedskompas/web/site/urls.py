@@ -16,11 +16,17 @@ urlpatterns = [
     path("analyse/<str:run>/gebied/<str:code>.pdf", v.rapport_gebied, name="rapport_gebied"),
     path("gebied/<str:code>/", v.gebied, name="gebied"),
     path("monitoring/doelenboom/<str:kader>/", v.doelenboom, name="doelenboom"),
+    path("monitoring/indicatoren/<int:pk>/meting/", v.meting_opslaan, name="meting_opslaan"),
     path("monitoring/paragraaf/<int:product>/", v.paragraaf, name="paragraaf"),
     path("monitoring/aanpakken/", v.aanpakken, name="aanpakken"),
     path("monitoring/aanpakken/<int:pk>/", v.aanpak, name="aanpak"),
+    *[
+        path(f"monitoring/aanpakken/<int:pk>/{s}/", v.aanpak_opslaan, {"soort": s}, name=f"{s}_opslaan")
+        for s in v.AANPAKFORMULIEREN
+    ],
     path("monitoring/aanpakken/<int:pk>/effect/", v.effect, name="effect"),
     path("monitoring/aanpakken/<int:pk>/effect.pdf", v.effect_pdf, name="effect_pdf"),
     path("monitoring/subsidies/", v.aanvragen, name="aanvragen"),
     path("monitoring/lessen/", v.lessen, name="lessen"),
+    path("monitoring/lessen/nieuw/", v.les_opslaan, name="les_opslaan"),
 ]

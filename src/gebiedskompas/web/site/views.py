@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import math
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache, wraps
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import numpy as np
@@ -19,13 +17,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
 
+from ... import presentatie
 from ...catalogus import catalogus
 from ...codes import niveau_van, normaliseer
+from ...errors import InvoerFout
 from ...grenskeuze import (
-    Grenskeuze,
     bronvermelding,
     dekking,
     heel_getal,
@@ -33,13 +33,14 @@ from ...grenskeuze import (
     meervoud,
     ontleed_sleutel,
 )
+from ...opmaak import ONTBREEKT, getal, ontbreekt, procent
 from ...opslag import Opslag
-from ...register import STEDELIJKHEID_LABELS
 from ..monitoring import diensten as d
+from ..monitoring import lezen, revisie
 from ..monitoring import models as m
-from ..monitoring import revisie
-from ..monitoring.paragraaf import als_html, maak_paragraaf
+from ..monitoring.paragraaf import als_html
 from ..monitoring.rollen import mag, rol_van
+from . import formulieren as f
 from . import runs
 from .pdf import pdf_analyse, pdf_effect, pdf_gebied
 
@@ -59,12 +60,12 @@ def pagina(view: View) -> View:
         if rol is None:
             return render(request, "site/geen_rol.html", status=403)
         if request.method != "GET":
-            return view(request, *args, **kwargs)
+            return _zonder_404(view, request, *args, **kwargs)
         sleutel = _cachesleutel(request, rol)
         bewaard = cache.get(sleutel)
         if bewaard is not None:
             return HttpResponse(bewaard[0], content_type=bewaard[1])
-        antwoord = view(request, *args, **kwargs)
+        antwoord = _zonder_404(view, request, *args, **kwargs)
         soort = antwoord.get("Content-Type", "")
         if (
             antwoord.status_code == 200
@@ -77,12 +78,23 @@ def pagina(view: View) -> View:
     return omhulsel
 
 
+def _zonder_404(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """An unknown analysis, goal tree, programme or code: the page with the Dutch reason, status 404."""
+    try:
+        return view(request, *args, **kwargs)
+    except Http404 as e:
+        context = {"titel": "Niet gevonden", "fout": str(e) or "Deze pagina bestaat niet."}
+        return render(request, "site/fout.html", context, status=404)
+
+
 def _cachesleutel(request: HttpRequest, rol: str) -> str:
     analyses = runs.runmap()
     handtekening = [(n, (analyses / n / "resultaat.json").stat().st_mtime_ns) for n in runs.namen()]
     delen = (
         request.get_full_path(),
         rol,
+        # a coordinator's pages hold the forms of their own programmes
+        request.user.pk if rol == "gebiedscoordinator" else None,
         request.headers.get("HX-Request", ""),
         Opslag(d.toestand_map()).huidige_versie(),
         handtekening,
@@ -117,13 +129,14 @@ def _getal(x: Any, decimalen: int = 2) -> str:
 
 @pagina
 def index(request: HttpRequest) -> HttpResponse:
+    overzicht = lezen.overzicht()
     return render(
         request,
         "site/index.html",
         {
             "analyses": [runs.laad(n) for n in runs.namen()],
-            "kaders": m.Beleidskader.objects.all(),
-            "producten": m.Product.objects.all(),
+            "kaders": overzicht.kaders,
+            "producten": overzicht.producten,
             "rol": rol_van(request.user),
         },
     )
@@ -146,24 +159,25 @@ def analyse(request: HttpRequest, run: str) -> HttpResponse:
             "samenhang": r.resultaat["samenhang"],
             "gevoeligheid": r.resultaat["gevoeligheid"],
             "wal": r.resultaat.get("tussen_wal_en_schip"),
-            "indicatorlabels": {i["id"]: _label(i["id"]) for t in r.methode["thema"] for i in t["indicator"]},
+            "indicatorrijen": _indicatorrijen(r.methode),
             "groepen": r.gebieden["groep"].value_counts().to_dict(),
         },
     )
 
 
-def _gefilterd(r: runs.Run, request: HttpRequest) -> pd.DataFrame:
-    g = r.gebieden
-    if request.GET.get("stedelijkheid"):
-        g = g[g["stedelijkheid"] == float(request.GET["stedelijkheid"])]
-    if request.GET.get("groep"):
-        g = g[g["groep"] == request.GET["groep"]]
-    if request.GET.get("gemeente"):
-        g = g[g["gemeente"] == request.GET["gemeente"]]
-    sorteer = request.GET.get("sorteer", "rang")
-    if sorteer.lstrip("-") in g.columns:
-        g = g.sort_values(sorteer.lstrip("-"), ascending=not sorteer.startswith("-"), na_position="last")
-    return g
+def _indicatorrijen(methode: dict[str, Any]) -> list[dict[str, Any]]:
+    """Themes and indicators of a method, one row per indicator, with labels from the catalogue."""
+    return [
+        {
+            "thema": t["label"],
+            "themagewicht": t["gewicht"],
+            "indicator": _label(i["id"]),
+            "gewicht": i["gewicht"],
+            "reden": i.get("reden", ""),
+        }
+        for t in methode["thema"]
+        for i in t["indicator"]
+    ]
 
 
 KOLOMMEN = [
@@ -178,42 +192,65 @@ KOLOMMEN = [
 
 @pagina
 def ranglijst(request: HttpRequest, run: str) -> HttpResponse:
+    """The ranking with filters; the CSV and Excel downloads hold exactly the filtered rows. Unknown
+    filter values give the page with a Dutch message and status 400."""
     r = runs.laad(run)
-    g = _gefilterd(r, request)
-    formaat = request.GET.get("formaat")
-    if formaat in ("csv", "xlsx"):
+    filter_ = f.RanglijstFilter(request.GET, r.gebieden, [k for k, _ in KOLOMMEN])
+    if not filter_.is_valid():
+        return _ranglijstpagina(request, r, filter_, None, status=400)
+    g = filter_.toepassen(r.gebieden)
+    formaat = filter_.cleaned_data["formaat"]
+    if formaat:
         return _download(g, f"ranglijst-{run}", formaat)
+    return _ranglijstpagina(request, r, filter_, g)
+
+
+def _ranglijstpagina(
+    request: HttpRequest, r: runs.Run, filter_: f.RanglijstFilter, g: pd.DataFrame | None, status: int = 200
+) -> HttpResponse:
     context = {
         "run": r,
-        "rijen": _rijen(g, r),
-        "kolommen": KOLOMMEN,
-        "sorteer": request.GET.get("sorteer", "rang"),
-        "filters": request.GET,
-        "klassen": sorted({int(k) for k in r.gebieden["stedelijkheid"].dropna()}),
-        "groepen": sorted(r.gebieden["groep"].unique()),
-        "gemeenten": sorted(r.gebieden["gemeente"].dropna().unique()),
+        "filter": filter_,
+        "rijen": _rijen(g, r) if g is not None else [],
+        "kolommen": _kolomkoppen(filter_),
+        "csv": filter_.adres(formaat="csv"),
+        "xlsx": filter_.adres(formaat="xlsx"),
     }
-    sjabloon = "site/_ranglijst_rijen.html" if request.headers.get("HX-Request") else "site/ranglijst.html"
-    return render(request, sjabloon, context)
+    sjabloon = "site/_ranglijst.html" if request.headers.get("HX-Request") else "site/ranglijst.html"
+    return render(request, sjabloon, context, status=status)
+
+
+def _kolomkoppen(filter_: f.RanglijstFilter) -> list[dict[str, str]]:
+    """Column headers: a link that sorts on the column (again: the other way round), keeping the
+    filters, and the current order for screen readers."""
+    huidig = filter_.volgorde
+    koppen = []
+    for sleutel, kop in KOLOMMEN:
+        richting = {sleutel: "ascending", f"-{sleutel}": "descending"}.get(huidig, "")
+        volgende = f"-{sleutel}" if huidig == sleutel else sleutel
+        koppen.append({"kop": kop, "richting": richting, "adres": filter_.adres(sorteer=volgende)})
+    return koppen
 
 
 def _rijen(g: pd.DataFrame, r: runs.Run) -> list[dict[str, Any]]:
-    uit = []
-    for rij in g.itertuples():
-        interval = f"{_getal(rij.rang_p05, 0)}–{_getal(rij.rang_p95, 0)}" if r.heeft_robuustheid else "–"
-        uit.append(
-            {
-                "code": rij.code,
-                "naam": rij.naam,
-                "rang": _getal(rij.rang, 0),
-                "interval": interval,
-                "stedelijkheid": _getal(rij.stedelijkheid, 0),
-                "score": _getal(rij.composiet),
-                "groep": rij.groep,
-                "kans": f"{rij.kans_op_selectie:.0%}" if r.heeft_robuustheid else "–",
-            }
-        )
-    return uit
+    robuust = r.heeft_robuustheid
+    return [
+        {
+            "code": rij["code"],
+            "naam": rij["naam"],
+            "rang": getal(rij["rang"], 0),
+            "interval": f"{getal(rij['rang_p05'], 0)}–{getal(rij['rang_p95'], 0)}" if robuust else ONTBREEKT,
+            "stedelijkheid": getal(rij["stedelijkheid"], 0),
+            "score": getal(rij["composiet"]),
+            "groep": rij["groep"],
+            "kans": procent(rij["kans_op_selectie"] * 100, 0) if robuust else ONTBREEKT,
+        }
+        for rij in _records(g)
+    ]
+
+
+def _records(tabel: pd.DataFrame) -> list[dict[str, Any]]:
+    return tabel.to_dict("records")  # type: ignore[return-value]
 
 
 def _download(g: pd.DataFrame, naam: str, formaat: str) -> HttpResponse:
@@ -238,20 +275,20 @@ def _download(g: pd.DataFrame, naam: str, formaat: str) -> HttpResponse:
 # --- map --------------------------------------------------------------------------------------
 
 
-def _lagen(r: runs.Run) -> list[tuple[str, str]]:
-    lagen = [("composiet", "Samengestelde score")]
-    lagen += [(f"thema_{t['id']}", f"Thema: {t['label']}") for t in r.methode["thema"]]
-    lagen += [(f"indicator:{i['id']}", _label(i["id"])) for t in r.methode["thema"] for i in t["indicator"]]
-    return lagen
+def _kaartbronnen() -> dict[str, Any]:
+    return {"opslag": Opslag(d.toestand_map()), "toestand": d.toestand()}
 
 
 @pagina
 def kaart(request: HttpRequest, run: str) -> HttpResponse:
     r = runs.laad(run)
-    laag = request.GET.get("laag", "composiet")
-    waarden = _laagwaarden(r, laag)
-    breuken = _klassegrenzen(waarden["waarde"])
-    keuze, getekend = _grenskeuze(r)
+    laag = request.GET.get("laag", presentatie.STANDAARDLAAG)
+    try:
+        waarden = presentatie.laagwaarden(r, laag)
+    except InvoerFout as e:
+        raise Http404(str(e)) from e
+    breuken = presentatie.klassegrenzen(waarden["waarde"])
+    keuze, getekend = presentatie.grenskeuze(r, **_kaartbronnen())
     rijen = waarden.to_dict("records")
     for rij in rijen:
         rij["op_kaart"] = rij["code"] in getekend
@@ -262,13 +299,14 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
         {
             "run": r,
             "laag": laag,
-            "lagen": _lagen(r),
+            "lagen": presentatie.lagen(r),
             "rijen": rijen,
             "breuken": breuken,
+            "legenda": presentatie.legenda(breuken),
             "benchmark": waarden["benchmark"].dropna().median()
             if waarden["benchmark"].notna().any()
             else None,
-            "getal": _getal,
+            "getal": getal,
             "keuze": keuze,
             "dekking": dekking(keuze)
             if keuze is not None
@@ -279,144 +317,27 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
     )
 
 
-def _laagwaarden(r: runs.Run, laag: str) -> pd.DataFrame:
-    g = r.gebieden.set_index("code")
-    if laag == "composiet":
-        w, bench = g["composiet"], g["benchmark_composiet"]
-        onder = boven = pd.Series(np.nan, index=g.index)
-    elif laag.startswith("thema_") and laag in g.columns:
-        th = r.themas[r.themas["thema"] == laag.removeprefix("thema_")].set_index("code")
-        w, bench = th["score"], th["benchmark"]
-        onder = boven = pd.Series(np.nan, index=th.index)
-    elif laag.startswith("indicator:"):
-        ind = r.indicatoren[r.indicatoren["indicator"] == laag.removeprefix("indicator:")].set_index("code")
-        if ind.empty:
-            raise Http404("onbekende laag")
-        w, bench, onder, boven = ind["waarde"], ind["benchmark"], ind["onder"], ind["boven"]
-    else:
-        raise Http404("onbekende laag")
-    frame = pd.DataFrame({"waarde": w, "benchmark": bench, "onder": onder, "boven": boven})
-    frame = frame.join(g[["naam", "groep", "rang"]], how="left").reset_index(names="code")
-    return frame.sort_values("rang", na_position="last")
-
-
-def _klassegrenzen(waarden: pd.Series, aantal: int = 5) -> list[float]:
-    bekend = waarden.dropna()
-    if bekend.empty:
-        return []
-    return [float(x) for x in np.quantile(bekend, np.linspace(0, 1, aantal + 1))]
-
-
 @pagina
 def kaart_geo(request: HttpRequest, run: str) -> JsonResponse:
-    return JsonResponse(kaart_geojson(runs.laad(run), request.GET.get("laag", "composiet")))
-
-
-def kaart_geojson(r: runs.Run, laag: str = "composiet") -> dict[str, Any]:
-    """Boundaries of the vintage that draws most of the run's areas, with the layer's value,
-    benchmark, margins and group; the chosen vintage and programme areas listed."""
-    waarden = _laagwaarden(r, laag).set_index("code")
-    keuze, _ = _grenskeuze(r)
-    features = []
-    for f in _grenzen(keuze, set(r.gebieden["provincie"].dropna()), set(waarden.index)):
-        code = f["properties"]["code"]
-        eig = {"code": code, "naam": f["properties"]["naam"]}
-        if code in waarden.index:
-            rij = waarden.loc[code]
-            eig |= {
-                "waarde": _json(rij["waarde"]),
-                "benchmark": _json(rij["benchmark"]),
-                "onder": _json(rij["onder"]),
-                "boven": _json(rij["boven"]),
-                "groep": rij["groep"],
-            }
-        features.append({"type": "Feature", "properties": eig, "geometry": f["geometry"]})
-    indeling = None
-    if keuze is not None:
-        indeling = {
-            "sleutel": keuze.sleutel,
-            "jaar": keuze.jaar,
-            "benaderd": keuze.benaderd,
-            "getekend": keuze.getekend,
-            "zonder_grens": keuze.zonder_grens,
-            "tekst": dekking(keuze),
-        }
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "indeling": indeling,
-        "bron": bronvermelding(keuze),
-        "programma": _programmagrenzen(),
-    }
-
-
-def _json(x: Any) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-
-
-def _grenskeuze(r: runs.Run) -> tuple[Grenskeuze | None, frozenset[str]]:
-    """The vintage of the run's level that matches most of its codes, and the codes it can draw."""
-    niveau = r.methode["scope"]["niveau"]
-    beschikbaar = {
-        sleutel: _grenscodes(naam)
-        for sleutel, naam in d.toestand().grenzen.items()
-        if (ontleed := ontleed_sleutel(sleutel)) is not None and ontleed.niveau == niveau
-    }
-    codes = set(r.gebieden["code"])
-    keuze = kies_grenzen(codes, niveau, beschikbaar, int(r.methode["scope"]["periode"][:4]))
-    if keuze is None:
-        return None, frozenset()
-    return keuze, frozenset(codes) & beschikbaar[keuze.sleutel]
+    try:
+        geo = presentatie.kaart_geojson(
+            runs.laad(run),
+            request.GET.get("laag", presentatie.STANDAARDLAAG),
+            register=d.register(),
+            programma=presentatie.programmagrenzen(m.Gebiedsaanpak.objects.all()),
+            **_kaartbronnen(),
+        )
+    except InvoerFout as e:
+        raise Http404(str(e)) from e
+    return JsonResponse(geo)
 
 
 def _grenscodes(naam: str) -> frozenset[str]:
-    """Codes in a stored boundary file. Boundary objects are content-addressed and never rewritten,
-    and ``d.toestand()`` (which names them) is cached per store version, so each file is read once
-    per process rather than on every request."""
-    return _codes_in_object(str(Opslag(d.toestand_map()).objecten / naam))
-
-
-@lru_cache(maxsize=64)
-def _codes_in_object(pad: str) -> frozenset[str]:
-    return frozenset(f["properties"]["code"] for f in _lees_object(pad)["features"])
+    return presentatie.grenscodes(Opslag(d.toestand_map()), naam)
 
 
 def _lees_object(pad: str) -> dict[str, Any]:
-    inhoud: dict[str, Any] = json.loads(Path(pad).read_text(encoding="utf-8"))
-    return inhoud
-
-
-def _grenzen(keuze: Grenskeuze | None, provincies: set[str], codes: set[str]) -> list[dict[str, Any]]:
-    """Boundaries of the chosen vintage: the run's own areas plus, for context, the other areas of
-    its provinces (drawn without a value)."""
-    if keuze is None:
-        return []
-    naam = d.toestand().grenzen.get(keuze.sleutel)
-    if naam is None:
-        return []
-    geo = _lees_object(str(Opslag(d.toestand_map()).objecten / naam))
-    gemeenten = _gemeenten_in(provincies)
-    return [
-        f
-        for f in geo["features"]
-        if not gemeenten
-        or f["properties"]["code"] in codes
-        or "GM" + f["properties"]["code"][2:6] in gemeenten
-    ]
-
-
-def _gemeenten_in(provincies: set[str]) -> set[str]:
-    if not provincies:
-        return set()
-    t = d.register().tabel
-    return set(t[(t["niveau"] == "gemeente") & t["provincie"].isin(provincies)]["code"])
-
-
-def _programmagrenzen() -> list[dict[str, Any]]:
-    uit = []
-    for a in m.Gebiedsaanpak.objects.all():
-        uit.append({"naam": a.naam, "codes": a.regiocodes})
-    return uit
+    return presentatie.lees_object(pad)
 
 
 # --- area profile ----------------------------------------------------------------------------------
@@ -426,82 +347,109 @@ def _programmagrenzen() -> list[dict[str, Any]]:
 def gebied(request: HttpRequest, code: str) -> HttpResponse:
     code = normaliseer(code)
     if niveau_van(code) is None:
-        raise Http404("geen geldige regiocode")
-    toestand = d.toestand()
+        raise Http404(f"'{code}' is geen geldige regiocode (zoals GM0889, WK088900 of BU08890000).")
+    keuze = f.GebiedKeuze(request.GET, runs.namen())
+    if not keuze.is_valid():
+        fout = {"titel": "Gebiedsprofiel", "fout": keuze.fouttekst()}
+        return render(request, "site/fout.html", fout, status=400)
     register = d.register()
-    profiel = (
+    profiel: dict[str, Any] = (
         register.profiel(code)
         if register.bestaat(code)
         else {"code": code, "naam": code, "ouders": [], "per_jaar": []}
     )
-    gekozen = request.GET.get("run")
-    run = next(
-        (
-            runs.laad(n)
-            for n in ([gekozen] if gekozen else runs.namen())
-            if code in set(runs.laad(n).gebieden["code"])
-        ),
-        None,
-    )
+    profiel = {**profiel, "per_jaar": [_jaarregel(j) for j in profiel["per_jaar"]]}
+    run = _run_met(code, keuze.cleaned_data["run"])
     context: dict[str, Any] = {
         "code": code,
         "profiel": profiel,
         "run": run,
-        "getal": _getal,
-        "stedelijkheid": STEDELIJKHEID_LABELS,
-        "trend": _trend(toestand, code),
+        "trend": _trend(d.toestand(), code),
+        "aanpakken": lezen.programmas(regiocode=code),
     }
     if run is not None:
         context |= _run_profiel(run, code)
-    context["aanpakken"] = [
-        a
-        for a in m.Gebiedsaanpak.objects.prefetch_related(
-            "fasen", "partners", "interventies", "lessen", "doelen"
-        )
-        if code in a.regiocodes or code == a.gemeente
-    ]
     return render(request, "site/gebied.html", context)
+
+
+def _jaarregel(jaar: dict[str, Any]) -> dict[str, Any]:
+    """A year of the register profile with urbanity and inhabitants written out."""
+    klasse = "" if ontbreekt(jaar.get("stedelijkheid")) else getal(jaar["stedelijkheid"], 0)
+    label = jaar.get("stedelijkheid_label") or ""
+    return {
+        "jaar": jaar["jaar"],
+        "stedelijkheid": f"{klasse} {label}".strip() or ONTBREEKT,
+        "inwoners": getal(jaar.get("inwoners"), 0),
+    }
+
+
+def _run_met(code: str, gekozen: str) -> runs.Run | None:
+    """The chosen analysis if it holds the area, else (nothing chosen) the first one that does."""
+    for naam in [gekozen] if gekozen else runs.namen():
+        r = runs.laad(naam)
+        if code in set(r.gebieden["code"]):
+            return r
+    return None
 
 
 def _run_profiel(run: runs.Run, code: str) -> dict[str, Any]:
     rij = run.gebieden[run.gebieden["code"] == code].iloc[0]
     ind = run.indicatoren[run.indicatoren["code"] == code].copy()
-    ind["label"] = ind["indicator"].map(_label)
     schaal = float(
         np.nanmax(np.abs(np.concatenate([ind["waarde"].to_numpy(), ind["benchmark"].to_numpy()]))) or 1
     )
-    ind["breedte"] = (ind["waarde"] / schaal * 100).clip(0, 100).fillna(0)
-    ind["bench_breedte"] = (ind["benchmark"] / schaal * 100).clip(0, 100).fillna(0)
+    indicatoren = [
+        {
+            "label": _label(str(i["indicator"])),
+            "waarde": getal(i["waarde"], 1),
+            "interval": ONTBREEKT
+            if ontbreekt(i["onder"])
+            else f"{getal(i['onder'], 1)}–{getal(i['boven'], 1)}",
+            "benchmark": getal(i["benchmark"], 1),
+            "breedte": _breedte(i["waarde"], schaal),
+            "bench_breedte": _breedte(i["benchmark"], schaal),
+        }
+        for i in _records(ind)
+    ]
+    themas = _records(run.themas[run.themas["code"] == code])
     return {
-        "gebied_rij": rij,
-        "indicatoren": ind.to_dict("records"),
-        "themas": run.themas[run.themas["code"] == code].to_dict("records"),
+        "uitkomst": _uitkomst(run, rij),
+        "indicatoren": indicatoren,
+        "themas": [
+            {
+                "thema": t["thema"],
+                "score": getal(t["score"]),
+                "benchmark": getal(t["benchmark"]),
+                "oordeel": t["oordeel"],
+            }
+            for t in themas
+        ],
     }
 
 
-def _trend(toestand: Any, code: str) -> dict[str, Any]:
-    """Indicators with more than one period, on one area classification (``reeks``): values of
-    merged gemeenten are combined from their predecessors and get a footnote with the method."""
-    from ...errors import GebiedskompasFout
-    from ...reeks import reeks
+def _breedte(x: Any, schaal: float) -> str:
+    """Bar width in percent of the scale (0 when missing), for the CSS of the bar chart."""
+    return "0" if ontbreekt(x) else str(round(min(max(float(x) / schaal * 100, 0), 100)))
 
-    try:
-        r = reeks(toestand, code, register=d.register())
-    except GebiedskompasFout:
-        return {"indeling": None, "indicatoren": [], "voetnoten": []}
-    voetnoten: dict[str, int] = {}
-    indicatoren = []
-    for _, g in r.waarden[r.waarden["waarde"].notna()].groupby("indicator", sort=False):
-        if g["periode"].nunique() < 2:
-            continue
-        punten = []
-        for rij in g.itertuples():
-            tekst = ("geharmoniseerd: " if rij.geharmoniseerd else "") + rij.methode
-            noot = voetnoten.setdefault(tekst, len(voetnoten) + 1) if rij.methode else None
-            punten.append((rij.periode, _getal(rij.waarde, 0 if float(rij.waarde).is_integer() else 2), noot))
-        indicatoren.append({"indicator": g["label"].iloc[0], "reeks": punten})
-    noten = [(n, t) for t, n in voetnoten.items()]
-    return {"indeling": r.indeling, "indicatoren": indicatoren, "voetnoten": noten}
+
+def _uitkomst(run: runs.Run, rij: pd.Series) -> list[tuple[str, str]]:
+    rang = getal(rij["rang"], 0)
+    if run.heeft_robuustheid:
+        rang += (
+            f" (5–95%: {getal(rij['rang_p05'], 0)}–{getal(rij['rang_p95'], 0)}; kans op selectie "
+            f"{getal(rij['kans_op_selectie'])})"
+        )
+    score = f"{getal(rij['composiet'])} (benchmark {getal(rij['benchmark_composiet'])}, {rij['benchmark']})"
+    return [
+        ("Groep", str(rij["groep"])),
+        ("Rang", rang),
+        ("Samengestelde score", score),
+        ("Wat de score bepaalt", str(rij.get("uitleg") or ONTBREEKT)),
+    ]
+
+
+def _trend(toestand: Any, code: str) -> dict[str, Any]:
+    return presentatie.trend(toestand, code, register=d.register())
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -542,87 +490,131 @@ def _pdf(inhoud: bytes, naam: str) -> HttpResponse:
 
 @pagina
 def doelenboom(request: HttpRequest, kader: str) -> HttpResponse:
-    k = get_object_or_404(m.Beleidskader, afkorting=kader)
-
-    def knoop(doel: m.Doel) -> dict[str, Any]:
-        return {
-            "doel": doel,
-            "indicatoren": [{"i": i, "status": d.indicatorstatus(i)} for i in doel.indicatoren.all()],
-            "kinderen": [knoop(c) for c in doel.kinderen.all().order_by("code")],
-        }
-
     return render(
         request,
         "site/doelenboom.html",
         {
-            "kader": k,
-            "boom": [knoop(w) for w in k.doelen.filter(ouder__isnull=True).order_by("code")],
+            "boom": lezen.doelenboom(kader),
             "mag_meten": mag(request.user, "meting_invoeren"),
+            "formulier": f.MetingFormulier(auto_id=False),
         },
     )
 
 
 @pagina
+@require_POST
+def meting_opslaan(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new measurement from the doelenboom: the form again (empty, with a message, or with its
+    errors) and the indicator's new status."""
+    formulier = f.MetingFormulier(request.POST, indicator=lezen.indicator(pk), auto_id=f"meting-{pk}-%s")
+    status = formulier.verwerk(request.user)
+    context = {
+        "indicator": lezen.indicatorknoop(lezen.indicator(pk)),
+        "formulier": f.MetingFormulier(auto_id=False) if status == 200 else formulier,
+        "melding": formulier.melding,
+    }
+    return render(request, "site/_meting_formulier.html", context, status=status)
+
+
+@pagina
 def paragraaf(request: HttpRequest, product: int) -> HttpResponse:
-    p = get_object_or_404(m.Product, pk=product)
-    moment, jaar = request.GET.get("moment", "najaarsnota"), int(request.GET.get("jaar", 2025))
+    """The progress paragraph of a product for a moment and year; an unknown moment or a year that is
+    no year gives the page with the Dutch message and status 400."""
+    p = lezen.product(product)
+    keuze = f.ParagraafKeuze(request.GET)
+    if not keuze.is_valid():
+        return render(request, "site/paragraaf.html", {"product": p, "keuze": keuze}, status=400)
+    moment, jaar = keuze.cleaned_data["moment"], keuze.cleaned_data["jaar"]
     return render(
         request,
         "site/paragraaf.html",
         {
             "product": p,
-            "html": als_html(maak_paragraaf(p, moment, jaar)),
-            "moment": moment,
-            "jaar": jaar,
-            "momenten": m.MOMENTEN,
+            "keuze": keuze,
+            "html": als_html(lezen.paragraaf(p, moment, jaar)),
+            "tekstadres": urlencode({"moment": moment, "jaar": jaar, "formaat": "tekst"}),
         },
     )
 
 
 @pagina
 def aanpakken(request: HttpRequest) -> HttpResponse:
-    lijst = m.Gebiedsaanpak.objects.prefetch_related("fasen", "partners", "interventies").order_by("naam")
-    return render(request, "site/aanpakken.html", {"aanpakken": lijst})
+    return render(request, "site/aanpakken.html", {"aanpakken": lezen.programmas()})
 
 
 @pagina
 def aanpak(request: HttpRequest, pk: int) -> HttpResponse:
-    a = get_object_or_404(m.Gebiedsaanpak, pk=pk)
-    return render(
-        request,
-        "site/aanpak.html",
-        {
-            "a": a,
-            "fasen": m.FASEN,
-            "mag_bewerken": mag(request.user, "fase_toevoegen", a),
-            "interventies": m.Interventie.objects.all(),
-        },
-    )
+    a = lezen.aanpak(pk)
+    # phases, partners and interventions share one rule (rollen.AANPAKACTIES); the services check each
+    mag_bewerken = mag(request.user, "fase_toevoegen", a)
+    context: dict[str, Any] = {"p": lezen.programma(pk), "mag_bewerken": mag_bewerken}
+    if mag_bewerken:
+        context |= {
+            "faseformulier": f.FaseFormulier(aanpak=a),
+            "partnerformulier": f.PartnerFormulier(aanpak=a),
+            "interventieformulier": f.InterventieFormulier(aanpak=a),
+        }
+    return render(request, "site/aanpak.html", context)
+
+
+AANPAKFORMULIEREN: dict[str, tuple[type[f.Schrijven], str]] = {
+    "fase": (f.FaseFormulier, "site/_fase_formulier.html"),
+    "partner": (f.PartnerFormulier, "site/_partner_formulier.html"),
+    "interventie": (f.InterventieFormulier, "site/_interventie_formulier.html"),
+}
+
+
+@pagina
+@require_POST
+def aanpak_opslaan(request: HttpRequest, pk: int, soort: str) -> HttpResponse:
+    """A new phase, partner or intervention of a programme: the form's fragment again, and after a
+    save the programme's list it changed."""
+    if soort not in AANPAKFORMULIEREN:
+        raise Http404(f"Onbekend formulier '{soort}'.")
+    klasse, sjabloon = AANPAKFORMULIEREN[soort]
+    a = lezen.aanpak(pk)
+    formulier = klasse(request.POST, aanpak=a)
+    status = formulier.verwerk(request.user)
+    context = {
+        "p": lezen.programma(pk),
+        "formulier": klasse(aanpak=a) if status == 200 else formulier,
+        "melding": formulier.melding,
+    }
+    return render(request, sjabloon, context, status=status)
 
 
 @pagina
 def aanvragen(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "site/aanvragen.html",
-        {
-            "regelingen": m.Regeling.objects.prefetch_related("aanvragen"),
-            "deals": m.Deal.objects.prefetch_related("ondertekenaars"),
-        },
-    )
+    return render(request, "site/aanvragen.html", {"regelingen": lezen.regelingen(), "deals": lezen.deals()})
 
 
 @pagina
 def lessen(request: HttpRequest) -> HttpResponse:
-    gevonden = d.lessen_zoeken(request.GET.get("q", ""), soort=request.GET.get("soort"))
-    context = {
-        "lessen": gevonden,
-        "q": request.GET.get("q", ""),
-        "soorten": m.LESSOORTEN,
-        "eigen": [a for a in m.Gebiedsaanpak.objects.all() if mag(request.user, "les_toevoegen", a)],
+    """The lerend netwerk: search (htmx swaps the list) and, for who may, a form for a new lesson."""
+    zoek = f.LessenZoeken(request.GET)
+    status = 200 if zoek.is_valid() else 400
+    context: dict[str, Any] = {
+        "zoek": zoek,
+        "lessen": lezen.lessen(zoek.cleaned_data["q"], zoek.cleaned_data["soort"]) if status == 200 else [],
     }
-    sjabloon = "site/_lessen_lijst.html" if request.headers.get("HX-Request") else "site/lessen.html"
-    return render(request, sjabloon, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "site/_lessen_lijst.html", context, status=status)
+    eigen = lezen.aanpakken_voor(request.user, "les_toevoegen")
+    context["formulier"] = f.LesFormulier(aanpakken=eigen) if eigen.exists() else None
+    return render(request, "site/lessen.html", context, status=status)
+
+
+@pagina
+@require_POST
+def les_opslaan(request: HttpRequest) -> HttpResponse:
+    eigen = lezen.aanpakken_voor(request.user, "les_toevoegen")
+    formulier = f.LesFormulier(request.POST, aanpakken=eigen)
+    status = formulier.verwerk(request.user)
+    context = {
+        "formulier": f.LesFormulier(aanpakken=eigen) if status == 200 else formulier,
+        "melding": formulier.melding,
+    }
+    return render(request, "site/_les_formulier.html", context, status=status)
 
 
 # --- effect of a programme ------------------------------------------------------------------------
@@ -633,10 +625,10 @@ STANDAARD_EFFECTINDICATOR = "leefbaarometer.lbm"
 METHODENAMEN = {"did": "Verschil-in-verschillen", "synthetisch": "Synthetische controle"}
 _NIVEAUS_VOOR_EFFECT = {"buurt": ("BU", "WK"), "wijk": ("WK",), "gemeente": ("GM",)}
 _NIVEAUWOORD = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}
-
-
-class _Ongeldig(Exception):
-    """A parameter of the effect page that cannot be used; shown in Dutch with status 400."""
+ZONDER_REEKS = (
+    "Voor de gebieden van deze aanpak staat geen indicator met metingen in meer dan één jaar in de opslag; "
+    "een effect is dan niet te meten."
+)
 
 
 @lru_cache(maxsize=64)
@@ -649,7 +641,7 @@ def _reeksen_van(map: str, versie: str | None, codes: tuple[str, ...]) -> dict[s
     golven = deel.groupby([deel["indicator"].astype(str), regio[deel.index].str[:2]])["periode"].nunique()
     uit: dict[str, str] = {}
     for vv in _NIVEAUWOORD:  # finest first
-        for (indicator, voorvoegsel), aantal in golven.items():
+        for (indicator, voorvoegsel), aantal in cast("dict[tuple[str, str], int]", golven).items():
             if voorvoegsel == vv and aantal >= 2:
                 uit.setdefault(str(indicator), vv)
     return uit
@@ -686,37 +678,6 @@ def _standaardstart(a: m.Gebiedsaanpak) -> int:
     return eerste.datum.year if eerste else date.today().year
 
 
-def _effectparameters(
-    a: m.Gebiedsaanpak, vraag: Any, indicatoren: list[tuple[str, str]]
-) -> tuple[str, int, str]:
-    ids = [i for i, _ in indicatoren]
-    if not ids:
-        raise _Ongeldig(
-            "Voor de gebieden van deze aanpak staat geen indicator met metingen in meer dan één jaar in de "
-            "opslag; een effect is dan niet te meten."
-        )
-    indicator = vraag.get("indicator") or (
-        STANDAARD_EFFECTINDICATOR if STANDAARD_EFFECTINDICATOR in ids else ids[0]
-    )
-    if indicator not in ids:
-        raise _Ongeldig(
-            f"Onbekende indicator '{indicator}' voor deze aanpak: kies een indicator uit de lijst "
-            "(indicatoren met metingen in meer dan één jaar op het niveau van de gebieden)."
-        )
-    ruw = str(vraag.get("start") or _standaardstart(a)).strip()
-    if not ruw.isdigit() or not 1900 <= int(ruw) <= 2100:
-        raise _Ongeldig(
-            f"Het startjaar moet een jaartal tussen 1900 en 2100 zijn, bijvoorbeeld 2016 (niet '{ruw}')."
-        )
-    methode = vraag.get("methode") or "did"
-    if methode not in METHODENAMEN:
-        raise _Ongeldig(
-            f"Onbekende methode '{methode}': kies 'did' (verschil-in-verschillen) of 'synthetisch' "
-            "(synthetische controle)."
-        )
-    return indicator, int(ruw), methode
-
-
 @pagina
 def effect(request: HttpRequest, pk: int) -> HttpResponse:
     """The effect of a programme on one indicator: verdict, estimate, placebo checks, charts, map."""
@@ -734,9 +695,9 @@ def _effectpagina(request: HttpRequest, pk: int, pdf: bool) -> HttpResponse:
     status 400 (404 for an unknown programme), never an error page."""
     a = m.Gebiedsaanpak.objects.filter(pk=pk).first()
     if a is None:
-        context = {"a": None, "fout": f"Gebiedsaanpak {pk} bestaat niet (meer)."}
-        return render(request, "site/effect.html", context, status=404)
-    indicatoren = _effectindicatoren(a)
+        fout = f"Gebiedsaanpak {pk} bestaat niet (meer)."
+        return render(request, "site/effect.html", {"a": None, "fout": fout}, status=404)
+    indicatoren, standaardstart = _effectindicatoren(a), _standaardstart(a)
     context: dict[str, Any] = {
         "a": a,
         "indicatoren": indicatoren,
@@ -744,12 +705,16 @@ def _effectpagina(request: HttpRequest, pk: int, pdf: bool) -> HttpResponse:
         "indicator": request.GET.get("indicator", ""),
         "start": request.GET.get("start", ""),
         "methode": request.GET.get("methode", "did"),
-        "standaardstart": _standaardstart(a),
+        "standaardstart": standaardstart,
     }
-    try:
-        indicator, start, methode = _effectparameters(a, request.GET, indicatoren)
-    except _Ongeldig as e:
-        return render(request, "site/effect.html", {**context, "fout": str(e)}, status=400)
+    if not indicatoren:
+        return render(request, "site/effect.html", {**context, "fout": ZONDER_REEKS}, status=400)
+    ids = [i for i, _ in indicatoren]
+    standaard = STANDAARD_EFFECTINDICATOR if STANDAARD_EFFECTINDICATOR in ids else ids[0]
+    keuze = f.EffectKeuze(request.GET, indicatoren, METHODENAMEN, (standaard, standaardstart))
+    if not keuze.is_valid():
+        return render(request, "site/effect.html", {**context, "fout": keuze.fouttekst()}, status=400)
+    indicator, start, methode = (keuze.cleaned_data[k] for k in ("indicator", "start", "methode"))
     inhoud = _effectinhoud(a, indicator, start, methode)
     context |= {"indicator": indicator, "start": start, "methode": methode, "inhoud": inhoud}
     if "fout" in inhoud:

@@ -1,0 +1,428 @@
+"""Forms of the web pages: every write (through the service layer, which checks the role and writes
+the audit trail) and every choice in a page's address (ranking filters, paragraph moment, lesson
+search, area profile). Errors are Dutch and belong to a field where they can; numbers people type
+may use a decimal comma ("3,5", "1.234,5")."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import QuerySet
+
+from ...opmaak import datum as datumtekst
+from ..monitoring import diensten as d
+from ..monitoring import lezen
+from ..monitoring import models as m
+
+if TYPE_CHECKING:  # django-stubs makes ModelForm generic; at run time it is not subscriptable
+    FaseBasis = forms.ModelForm[m.Fase]
+    PartnerBasis = forms.ModelForm[m.Partner]
+    LesBasis = forms.ModelForm[m.Les]
+else:
+    FaseBasis = PartnerBasis = LesBasis = forms.ModelForm
+
+TEKSTVAK = {"class": "utrecht-textbox"}
+KEUZEVAK = {"class": "utrecht-select"}
+
+
+def nl_getal(tekst: str) -> str:
+    """'3,5' → '3.5' and '1.234,5' → '1234.5'; a real minus sign (U+2212) counts as '-'."""
+    schoon = tekst.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    if "," in schoon:
+        schoon = schoon.replace(".", "").replace(",", ".")
+    return schoon
+
+
+class NlGetalVeld(forms.FloatField):
+    """A number typed the Dutch way (decimal comma) or with a decimal point."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({**TEKSTVAK, "inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        try:
+            getal = float(nl_getal(str(value)))
+        except ValueError:
+            getal = math.nan
+        if not math.isfinite(getal):
+            raise ValidationError(
+                "'%(waarde)s' is geen getal: typ cijfers met een decimale komma, bijvoorbeeld 3,5.",
+                code="invalid",
+                params={"waarde": value},
+            )
+        return getal
+
+
+class Datumveld(forms.DateField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Vul een geldige datum in, bijvoorbeeld 1-3-2025 of 2025-03-01."}
+        )
+        widget = forms.DateInput(attrs={**TEKSTVAK, "type": "date"}, format="%Y-%m-%d")
+        super().__init__(widget=widget, **kwargs)
+
+
+# --- writes -----------------------------------------------------------------------------------------
+
+
+class Schrijven(forms.BaseForm):
+    """Mixin of a form whose ``opslaan`` writes through the service layer. ``verwerk`` validates, saves and
+    turns the service's validation errors and a refused role into form errors; it gives the HTTP
+    status of the answer (200 saved, 422 invalid, 403 not allowed) and, when saved, ``melding``."""
+
+    melding = ""
+    voorvoegsel = "formulier"  # of the field ids, so two forms on one page never share an id
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.voorvoegsel}-%s")
+        super().__init__(*args, **kwargs)
+
+    def opslaan(self, gebruiker: Any) -> str:
+        raise NotImplementedError
+
+    def verwerk(self, gebruiker: Any) -> int:
+        if not self.is_valid():
+            return 422
+        try:
+            self.melding = self.opslaan(gebruiker)
+        except PermissionDenied as e:
+            self.add_error(None, f"Niet opgeslagen: {e}.")
+            return 403
+        except ValidationError as e:
+            self.neem_fouten_over(e)
+            return 422
+        return 200
+
+    def neem_fouten_over(self, fout: ValidationError) -> None:
+        """The service's (model's) errors on the form's field of the same name, others on top."""
+        if not hasattr(fout, "error_dict"):
+            self.add_error(None, fout.messages)
+            return
+        for veld, meldingen in fout.message_dict.items():
+            doel = veld if veld in self.fields and veld != NON_FIELD_ERRORS else None
+            for melding in meldingen:
+                self.add_error(doel, _hoofdletter(melding))
+
+
+def _hoofdletter(tekst: str) -> str:
+    return tekst[:1].upper() + tekst[1:]
+
+
+class MetingFormulier(Schrijven, forms.Form):
+    """A new measurement of an indicator in the doelenboom."""
+
+    voorvoegsel = "meting"
+
+    waarde = NlGetalVeld(label="Nieuwe meting")
+    datum = Datumveld(label="Datum")
+
+    def __init__(self, *args: Any, indicator: m.Indicator | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def opslaan(self, gebruiker: Any) -> str:
+        assert self.indicator is not None
+        meting = d.meting_invoeren(
+            gebruiker, self.indicator, self.cleaned_data["datum"], self.cleaned_data["waarde"]
+        )
+        nu = lezen.indicatorknoop(lezen.indicator(self.indicator.pk))
+        return (
+            f"Meting {lezen.meetwaarde(meting.waarde)} op {datumtekst(meting.datum)} opgeslagen; "
+            f"status nu: {nu.label}."
+        )
+
+
+class FaseFormulier(Schrijven, FaseBasis):
+    """A new phase of an area programme."""
+
+    voorvoegsel = "fase"
+
+    datum = Datumveld(label="Datum")
+
+    class Meta:
+        model = m.Fase
+        fields = ["fase", "datum", "document"]
+        labels = {"fase": "Nieuwe fase", "document": "Documentverwijzing"}
+        widgets = {"fase": forms.Select(attrs=KEUZEVAK), "document": forms.TextInput(attrs=TEKSTVAK)}
+
+    def __init__(self, *args: Any, aanpak: m.Gebiedsaanpak, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aanpak = aanpak
+
+    def opslaan(self, gebruiker: Any) -> str:
+        fase = d.fase_toevoegen(gebruiker, self.aanpak, **self.cleaned_data)
+        return f"Fase '{fase.get_fase_display()}' op {datumtekst(fase.datum)} toegevoegd."
+
+
+class PartnerFormulier(Schrijven, PartnerBasis):
+    """A new partner of an area programme."""
+
+    voorvoegsel = "partner"
+
+    class Meta:
+        model = m.Partner
+        fields = ["naam", "rol"]
+        labels = {"naam": "Naam van de partner", "rol": "Rol in de aanpak"}
+        widgets = {"naam": forms.TextInput(attrs=TEKSTVAK), "rol": forms.TextInput(attrs=TEKSTVAK)}
+
+    def __init__(self, *args: Any, aanpak: m.Gebiedsaanpak, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aanpak = aanpak
+
+    def opslaan(self, gebruiker: Any) -> str:
+        partner = d.partner_toevoegen(gebruiker, self.aanpak, **self.cleaned_data)
+        return f"Partner {partner.naam} toegevoegd."
+
+
+class InterventieFormulier(Schrijven, forms.Form):
+    """Link a known intervention to an area programme."""
+
+    voorvoegsel = "interventie"
+
+    interventie = forms.ModelChoiceField(
+        queryset=m.Interventie.objects.order_by("naam"),
+        label="Interventie koppelen",
+        widget=forms.Select(attrs=KEUZEVAK),
+        error_messages={"invalid_choice": "Kies een interventie uit de lijst."},
+    )
+
+    def __init__(self, *args: Any, aanpak: m.Gebiedsaanpak, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aanpak = aanpak
+
+    def opslaan(self, gebruiker: Any) -> str:
+        interventie: m.Interventie = self.cleaned_data["interventie"]
+        d.interventie_koppelen(gebruiker, self.aanpak, interventie)
+        return f"Interventie {interventie.naam} gekoppeld."
+
+
+class LesFormulier(Schrijven, LesBasis):
+    """A lesson, bottleneck or working intervention for one of the user's own programmes."""
+
+    voorvoegsel = "les"
+
+    class Meta:
+        model = m.Les
+        fields = ["aanpak", "soort", "titel", "tekst", "thema"]
+        labels = {"aanpak": "Gebiedsaanpak", "soort": "Soort", "titel": "Titel", "tekst": "Tekst"}
+        widgets = {
+            "aanpak": forms.Select(attrs=KEUZEVAK),
+            "soort": forms.Select(attrs=KEUZEVAK),
+            "titel": forms.TextInput(attrs=TEKSTVAK),
+            "tekst": forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 4}),
+            "thema": forms.TextInput(attrs=TEKSTVAK),
+        }
+
+    def __init__(self, *args: Any, aanpakken: QuerySet[m.Gebiedsaanpak], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        veld = self.fields["aanpak"]
+        assert isinstance(veld, forms.ModelChoiceField)
+        veld.queryset, veld.required, veld.empty_label = aanpakken, True, None
+        veld.error_messages["invalid_choice"] = "Kies een van uw eigen gebiedsaanpakken."
+        self.fields["thema"].label = "Thema"
+
+    def opslaan(self, gebruiker: Any) -> str:
+        velden = dict(self.cleaned_data)
+        les = d.les_toevoegen(gebruiker, velden.pop("aanpak"), datum=date.today(), **velden)
+        return f"{les.get_soort_display()} '{les.titel}' opgeslagen."
+
+
+# --- choices in a page's address ---------------------------------------------------------------------
+
+
+class Keuzeformulier(forms.Form):
+    """A GET form: an unknown or malformed value gives its Dutch message (and the page a 400)."""
+
+    def fouttekst(self) -> str:
+        return " ".join(str(f) for fouten in self.errors.values() for f in fouten)
+
+
+def _keuze(label: str, fout: str, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        widget=forms.Select(attrs=KEUZEVAK),
+        error_messages={"invalid_choice": fout},
+        **kwargs,
+    )
+
+
+class RanglijstFilter(Keuzeformulier):
+    """Filters and sorting of a ranking; ``toepassen`` gives the rows shown and downloaded."""
+
+    stedelijkheid = _keuze(
+        "Stedelijkheid", "Onbekende stedelijkheidsklasse '%(value)s': kies een klasse uit de lijst."
+    )
+    groep = _keuze("Groep", "Onbekende groep '%(value)s': kies een groep uit de lijst.")
+    gemeente = _keuze("Gemeente", "Onbekende gemeente '%(value)s': kies een gemeente uit de lijst.")
+    sorteer = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Onbekende sortering '%(value)s': sorteer met de kolomkoppen."},
+    )
+    formaat = forms.ChoiceField(
+        required=False,
+        choices=[("", "pagina"), ("csv", "CSV"), ("xlsx", "Excel")],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Onbekend formaat '%(value)s': kies csv of xlsx."},
+    )
+
+    def __init__(self, data: Any, gebieden: pd.DataFrame, kolommen: list[str]) -> None:
+        super().__init__(data)
+        alle = [("", "alle")]
+        klassen = sorted({int(k) for k in gebieden["stedelijkheid"].dropna()})
+        self._kies("stedelijkheid", alle + [(str(k), str(k)) for k in klassen])
+        for kolom in ("groep", "gemeente"):
+            self._kies(kolom, alle + [(str(w), str(w)) for w in sorted(gebieden[kolom].dropna().unique())])
+        sorteerbaar = [k for k in kolommen if k in gebieden.columns]
+        self._kies("sorteer", [("", "rang")] + [(r + k, k) for k in sorteerbaar for r in ("", "-")])
+
+    def _kies(self, naam: str, keuzes: list[tuple[str, str]]) -> None:
+        veld = self.fields[naam]
+        assert isinstance(veld, forms.ChoiceField)
+        veld.choices = keuzes
+
+    @property
+    def volgorde(self) -> str:
+        return str(self.cleaned_data.get("sorteer") or "rang")
+
+    def toepassen(self, gebieden: pd.DataFrame) -> pd.DataFrame:
+        """The rows that pass the (valid) filters, in the chosen order."""
+        g = gebieden
+        filters = {k: self.cleaned_data.get(k) for k in ("groep", "gemeente")}
+        if self.cleaned_data.get("stedelijkheid"):
+            g = g[g["stedelijkheid"] == float(self.cleaned_data["stedelijkheid"])]
+        for kolom, waarde in filters.items():
+            if waarde:
+                g = g[g[kolom].astype(str) == waarde]
+        kolom = self.volgorde.lstrip("-")
+        return g.sort_values(kolom, ascending=not self.volgorde.startswith("-"), na_position="last")
+
+    def adres(self, **anders: str) -> str:
+        """The query string of the current filters, with ``anders`` changed (empty values left out)."""
+        from urllib.parse import urlencode
+
+        velden = {k: self.data.get(k, "") for k in ("stedelijkheid", "groep", "gemeente", "sorteer")}
+        velden |= anders
+        return urlencode({k: v for k, v in velden.items() if v})
+
+
+class ParagraafKeuze(Keuzeformulier):
+    """Reporting moment and year of a progress paragraph."""
+
+    STANDAARDJAAR = 2025
+
+    moment = forms.ChoiceField(
+        label="Moment",
+        choices=m.MOMENTEN,
+        widget=forms.Select(attrs=KEUZEVAK),
+        error_messages={
+            "invalid_choice": "Onbekend moment '%(value)s': kies voorjaarsnota, najaarsnota of jaarstukken."
+        },
+    )
+    jaar = forms.IntegerField(
+        label="Jaar",
+        min_value=1900,
+        max_value=2100,
+        widget=forms.TextInput(attrs={**TEKSTVAK, "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Het jaar moet een jaartal zijn, bijvoorbeeld 2025.",
+            "min_value": "Het jaar moet tussen 1900 en 2100 liggen.",
+            "max_value": "Het jaar moet tussen 1900 en 2100 liggen.",
+        },
+    )
+
+    def __init__(self, vraag: Any) -> None:
+        super().__init__(
+            {
+                "moment": vraag.get("moment") or "najaarsnota",
+                "jaar": vraag.get("jaar") or str(self.STANDAARDJAAR),
+            }
+        )
+
+
+class LessenZoeken(Keuzeformulier):
+    q = forms.CharField(
+        label="Zoek in lessen, knelpunten en interventies",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={**TEKSTVAK, "type": "search"}),
+        error_messages={"max_length": "Zoek met hoogstens %(limit_value)d tekens."},
+    )
+    soort = _keuze(
+        "Soort",
+        "Onbekende soort '%(value)s': kies les, knelpunt of interventie.",
+        choices=[("", "alle"), *m.LESSOORTEN],
+    )
+
+
+class GebiedKeuze(Keuzeformulier):
+    """The analysis an area profile shows (by default the first that holds the area)."""
+
+    run = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "Onbekende analyse '%(value)s': kies een opgeslagen analyse."},
+    )
+
+    def __init__(self, data: Any, namen: list[str]) -> None:
+        super().__init__(data)
+        veld = self.fields["run"]
+        assert isinstance(veld, forms.ChoiceField)
+        veld.choices = [("", "eerste"), *[(n, n) for n in namen]]
+
+
+class EffectKeuze(Keuzeformulier):
+    """Indicator, start year and method of a programme's effect; unset values take the defaults."""
+
+    indicator = forms.ChoiceField(
+        error_messages={
+            "invalid_choice": "Onbekende indicator '%(value)s' voor deze aanpak: kies een indicator uit de "
+            "lijst (indicatoren met metingen in meer dan één jaar op het niveau van de gebieden)."
+        }
+    )
+    start = forms.CharField()
+    methode = forms.ChoiceField(
+        error_messages={
+            "invalid_choice": "Onbekende methode '%(value)s': kies 'did' (verschil-in-verschillen) of "
+            "'synthetisch' (synthetische controle)."
+        }
+    )
+
+    def __init__(
+        self,
+        vraag: Any,
+        indicatoren: list[tuple[str, str]],
+        methoden: dict[str, str],
+        standaard: tuple[str, int],
+    ) -> None:
+        super().__init__(
+            {
+                "indicator": vraag.get("indicator") or standaard[0],
+                "start": str(vraag.get("start") or standaard[1]).strip(),
+                "methode": vraag.get("methode") or "did",
+            }
+        )
+        for naam, keuzes in (("indicator", indicatoren), ("methode", list(methoden.items()))):
+            veld = self.fields[naam]
+            assert isinstance(veld, forms.ChoiceField)
+            veld.choices = keuzes
+
+    def clean_start(self) -> int:
+        ruw = str(self.cleaned_data["start"])
+        if not ruw.isdigit() or not 1900 <= int(ruw) <= 2100:
+            raise ValidationError(
+                "Het startjaar moet een jaartal tussen 1900 en 2100 zijn, bijvoorbeeld 2016 "
+                "(niet '%(ruw)s').",
+                params={"ruw": ruw},
+            )
+        return int(ruw)
