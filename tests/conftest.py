@@ -24,10 +24,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"../shared/data ontbreekt ({SHARED_DATA}); de tests lezen echte data")
 
 
+# The real files the analysis, effect, monitoring and web tests are about. Named one by one, so a
+# file added to ../shared/data changes nothing for them; test_echte_data.py loads the whole folder.
+ECHTE_BESTANDEN = (
+    "cbs_gebieden_in_nederland",
+    "grenswijzigingen",
+    "cbs_kwb/84799NED",
+    "cbs_kwb/85984NED.csv",
+    "cbs_kwb/85984NED_metadata",
+    "cbs_kwb/Kerncijfers_wijken_en_buurten_2024_geslachten.csv",
+    "rivm_gezondheidsmonitor",
+    "cbs_gezondheidsmonitor_regio/85012NED.csv",
+    "cbs_gezondheidsmonitor_regio/85563NED.csv",
+    "leefbaarometer/Leefbaarometer-scores wijken 2002-2022.csv",
+    "boundaries",
+)
+
+
 @pytest.fixture(scope="session")
 def echte_opslag(tmp_path_factory: pytest.TempPathFactory) -> Opslag:
-    """The whole of ../shared/data loaded once per test session."""
+    """The real files of ``ECHTE_BESTANDEN``, loaded once per test session."""
     opslag = Opslag(tmp_path_factory.mktemp("echt") / "opslag")
+    resultaat = laad([SHARED_DATA / b for b in ECHTE_BESTANDEN], opslag)
+    assert not resultaat.mislukt, resultaat.mislukt
+    return opslag
+
+
+@pytest.fixture(scope="session")
+def hele_map(tmp_path_factory: pytest.TempPathFactory) -> Opslag:
+    """The whole of ../shared/data, as the README's main command loads it."""
+    opslag = Opslag(tmp_path_factory.mktemp("alles") / "opslag")
     laad([SHARED_DATA], opslag)
     return opslag
 

@@ -15,8 +15,8 @@ from .conftest import SHARED_DATA
 
 
 @pytest.fixture(scope="module")
-def overzicht_json(echte_opslag: Opslag) -> dict:  # type: ignore[type-arg]
-    resultaat = CliRunner().invoke(app, ["overzicht", "--json", "--opslag", str(echte_opslag.map)])
+def overzicht_json(hele_map: Opslag) -> dict:  # type: ignore[type-arg]
+    resultaat = CliRunner().invoke(app, ["overzicht", "--json", "--opslag", str(hele_map.map)])
     assert resultaat.exit_code == 0, resultaat.output
     return json.loads(resultaat.stdout)  # type: ignore[no-any-return]
 
@@ -91,8 +91,8 @@ def test_herindelingen_derived_from_data(overzicht_json: dict) -> None:  # type:
     assert not any(h["oude_code"] == "GM0981" for h in overzicht_json["herindelingen"])
 
 
-def test_gebied_vaals(echte_opslag: Opslag) -> None:
-    resultaat = CliRunner().invoke(app, ["gebied", "GM0981", "--json", "--opslag", str(echte_opslag.map)])
+def test_gebied_vaals(hele_map: Opslag) -> None:
+    resultaat = CliRunner().invoke(app, ["gebied", "GM0981", "--json", "--opslag", str(hele_map.map)])
     assert resultaat.exit_code == 0, resultaat.output
     vaals = json.loads(resultaat.stdout)
     assert vaals["naam"] == "Vaals"
@@ -116,16 +116,16 @@ def test_gebied_vaals(echte_opslag: Opslag) -> None:
     assert "85012NED" in mantelzorg["bronvermelding"]
 
 
-def test_buurt_profile_has_parent_chain(echte_opslag: Opslag) -> None:
-    resultaat = CliRunner().invoke(app, ["gebied", "BU09810001", "--json", "--opslag", str(echte_opslag.map)])
+def test_buurt_profile_has_parent_chain(hele_map: Opslag) -> None:
+    resultaat = CliRunner().invoke(app, ["gebied", "BU09810001", "--json", "--opslag", str(hele_map.map)])
     profiel = json.loads(resultaat.stdout)
     assert [o["niveau"] for o in profiel["ouders"]] == ["wijk", "gemeente", "provincie", "land"]
     assert {j["jaar"]: j["provincie"] for j in profiel["per_jaar"]} == {2020: "PV31", 2024: "PV31"}
 
 
-def test_two_files_of_one_table_complement_each_other(echte_opslag: Opslag) -> None:
+def test_two_files_of_one_table_complement_each_other(hele_map: Opslag) -> None:
     """KWB 2024 urbanity comes from 85984NED.csv, population of all areas from the web export."""
-    resultaat = CliRunner().invoke(app, ["gebied", "BU09171001", "--json", "--opslag", str(echte_opslag.map)])
+    resultaat = CliRunner().invoke(app, ["gebied", "BU09171001", "--json", "--opslag", str(hele_map.map)])
     jaren = {j["jaar"]: j for j in json.loads(resultaat.stdout)["per_jaar"]}
     assert jaren[2024]["stedelijkheid"] == 4
     assert jaren[2024]["inwoners"] == 495
@@ -150,7 +150,7 @@ def test_skipped_files_have_reasons(tmp_path: Path) -> None:
     assert "PC4DIMENSIE.csv" in tekst
 
 
-def test_unknown_region_code_is_a_dutch_error(echte_opslag: Opslag) -> None:
-    resultaat = CliRunner().invoke(app, ["gebied", "GM9999", "--opslag", str(echte_opslag.map)])
+def test_unknown_region_code_is_a_dutch_error(hele_map: Opslag) -> None:
+    resultaat = CliRunner().invoke(app, ["gebied", "GM9999", "--opslag", str(hele_map.map)])
     assert resultaat.exit_code == 1
     assert "komt niet voor" in resultaat.output

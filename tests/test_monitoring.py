@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -301,7 +302,7 @@ def test_subsidies_update_their_output_indicator(
     assert indicator.metingen.get(datum=date(2025, 6, 2)).waarde == 1
     d.aanvraag_status(analist, a1, "vastgesteld", datum=date(2025, 12, 1))
     assert indicator.metingen.get(datum=date(2025, 12, 1)).waarde == 1
-    with pytest.raises(Exception, match="van 'afgewezen' kan niet naar 'verleend'"):
+    with pytest.raises(ValidationError, match="van 'afgewezen' kan niet naar 'verleend'"):
         d.aanvraag_status(analist, a2, "verleend")
     a3 = d.aanvraag_indienen(
         analist,
@@ -311,7 +312,7 @@ def test_subsidies_update_their_output_indicator(
         gevraagd=Decimal("20000"),
         datum=date(2025, 5, 3),
     )
-    with pytest.raises(Exception, match="hoger dan het maximum"):
+    with pytest.raises(ValidationError, match="hoger dan het maximum"):
         d.aanvraag_status(analist, a3, "verleend")
     a3.refresh_from_db()
     assert a3.status == "aangevraagd"
@@ -322,7 +323,7 @@ def test_status_override_needs_motivation_and_keeps_history(
 ) -> None:
     ind = m.Indicator.objects.get(naam__startswith="Dorp- en buurtgerichte")
     assert d.indicatorstatus(ind)["status"] == "beperkte_voortgang"
-    with pytest.raises(Exception, match="motivatie"):
+    with pytest.raises(ValidationError, match="motivatie"):
         d.status_overschrijven(gebruikers["analist"], ind, "op_koers", " ")
     d.status_overschrijven(gebruikers["analist"], ind, "versnelling_nodig", "acht dorpen in gesprek")
     d.status_overschrijven(gebruikers["beheerder"], ind, "op_koers", "Gelderse aanpak als voorbeeld")
