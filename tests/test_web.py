@@ -199,8 +199,14 @@ def test_default_secret_key_is_refused_outside_debug(tmp_path: Path) -> None:
 
 
 def test_session_and_csrf_settings(settings: Any) -> None:
-    assert settings.SESSION_COOKIE_HTTPONLY and settings.X_FRAME_OPTIONS == "DENY"
-    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+    """Behaviour, not settings: the login answer forbids framing and sets an HttpOnly session
+    cookie, and a write without a CSRF token is refused."""
+    User.objects.create_user("kijker", "", "geheim-wachtwoord-1")
+    inloggen = Client()
+    pagina = inloggen.get("/inloggen/")
+    assert pagina["X-Frame-Options"] == "DENY" and pagina["X-Content-Type-Options"] == "nosniff"
+    ingelogd = inloggen.post("/inloggen/", {"username": "kijker", "password": "geheim-wachtwoord-1"})
+    assert ingelogd.status_code == 302 and ingelogd.cookies["sessionid"]["httponly"]
     c = Client(enforce_csrf_checks=True)
     c.force_login(User.objects.create_superuser("csrf", "", "x"))
     assert c.post("/api/deals/", {}).status_code == 403  # no CSRF token
