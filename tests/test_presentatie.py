@@ -85,13 +85,22 @@ def test_class_and_legend_follow_the_breaks() -> None:
     assert p.kleurklasse(math.nan, grenzen) is None and p.kleurklasse(3.0, []) is None
     legenda = p.legenda(grenzen)
     assert [x["tekst"] for x in legenda] == [
-        "vanaf 1,00",
-        "vanaf 2,00",
-        "vanaf 3,00",
-        "vanaf 4,00",
-        "vanaf 5,00",
+        "1,00 – 2,00",
+        "2,00 – 3,00",
+        "3,00 – 4,00",
+        "4,00 – 5,00",
+        "5,00 – 6,00",
     ]
     assert [x["kleur"] for x in legenda] == list(p.KLEUREN)
+    # higher is better: breaks of the need (the value × −1), classes from the highest values down
+    omgekeerd = p.legenda([-6.0, -5.0, -4.0, -3.0, -2.0, -1.0], p.HOGER_IS_BETER)
+    assert [x["tekst"] for x in omgekeerd] == [
+        "5,00 – 6,00",
+        "4,00 – 5,00",
+        "3,00 – 4,00",
+        "2,00 – 3,00",
+        "1,00 – 2,00",
+    ]
     assert p.legenda([]) == []
 
 
@@ -151,7 +160,7 @@ def test_map_geojson_properties(tmp_path: Path) -> None:
     geo = p.kaart_geojson(_run(), opslag=opslag, toestand=toestand, programma=p.programmagrenzen([aanpak]))
     eigenschappen = {f["properties"]["code"]: f["properties"] for f in geo["features"]}
     assert [x["vanaf"] for x in geo["legenda"]] == pytest.approx([-0.25, -0.1, 0.05, 0.2, 0.35])
-    assert geo["legenda"][1]["tekst"] == "vanaf −0,10"  # a real minus sign
+    assert geo["legenda"][1]["tekst"] == "−0,10 – 0,05"  # a real minus sign
     assert eigenschappen["GM0001"] == {
         "code": "GM0001",
         "naam": "Aastad",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,10 +33,11 @@ from shapely.geometry.polygon import orient
 
 from .effect.oordeel import decimalen
 from .effect.vergelijking import kenmerken_voor
-from .opmaak import als_json, datum, getal
+from .opmaak import als_json, datum, getal, procent
 from .register import STEDELIJKHEID_LABELS
 
 if TYPE_CHECKING:
+    from .analyse.opgeslagen import Run
     from .effect.pijplijn import Effectresultaat
 
 Z95 = 1.96
@@ -52,6 +54,7 @@ LETTER = "sans-serif"
 BEHANDELD_GEBIED = "behandeld gebied"
 VERGELIJKINGSGEBIED = "vergelijkingsgebied"
 OVERIG_GEBIED = "ander gebied"
+
 
 @dataclass(frozen=True)
 class Tabel:
@@ -124,11 +127,14 @@ def naar_svg(
 ) -> str:
     """Render with Dutch number formats; ids are prefixed with ``sleutel`` so several SVGs can share
     one page, and the root is an image named by the page's title and description elements. ``smal``:
-    the narrow variant for phone screens (``SMAL`` wide, year labels slanted)."""
+    the narrow variant for phone screens (``SMAL`` wide, year labels slanted; a chart with a height per
+    row keeps it)."""
     spec = grafiek.to_dict()
     spec["config"] = {**_CONFIG, **spec.get("config", {})}
     if smal:
-        spec["width"], spec["height"] = SMAL
+        spec["width"] = SMAL[0]
+        if not isinstance(spec.get("height"), dict):  # a height per row ({"step": n}) stays
+            spec["height"] = SMAL[1]
         spec["config"]["axisX"] = {"labelAngle": -45, "labelOverlap": False}
     svg = vlc.vegalite_to_svg(spec, format_locale="nl-NL", time_format_locale="nl-NL", allowed_base_urls=[])
     # Vega marks some groups and marks as ARIA graphics without a name; the chart is one image.
@@ -628,8 +634,7 @@ def _golftekst(kop: str, lijst: Sequence[Golf], d: int) -> str:
     if not lijst:
         return ""
     delen = [
-        f"{g.periode} {getal(g.coef, d, teken=True)} ({_interval_tekst(g.onder, g.boven, d)})"
-        for g in lijst
+        f"{g.periode} {getal(g.coef, d, teken=True)} ({_interval_tekst(g.onder, g.boven, d)})" for g in lijst
     ]
     return f"{kop}: " + "; ".join(delen) + "."
 
@@ -959,3 +964,202 @@ def _km(kader: tuple[float, float, float, float]) -> str:
     breedte = (x1 - x0) * 111.32 * math.cos(math.radians((y0 + y1) / 2))
     hoogte = (y1 - y0) * 110.57
     return f"{getal(breedte, 0)} bij {getal(hoogte, 0)} km"
+
+
+# --- area profile: indicators against the benchmark ---------------------------------------------------
+
+SLECHTER = "#a50f15"  # the map's darkest class: more need than the benchmark
+NIET_SLECHTER = BEHANDELD
+SLECHTER_TEKST = "slechter dan de benchmark"
+NIET_SLECHTER_TEKST = "niet slechter dan de benchmark"
+STAAFHOOGTE = 14
+REGELHOOGTE = 16
+TEKENS_PER_REGEL = (84, 42)  # wide, narrow: what fits the chart's width at 13 px
+
+
+def _profielrijen(run: Run, code: str) -> pd.DataFrame:
+    """Per indicator of the area: label, value, benchmark, margins, direction, and the value and its
+    interval as a percentage of the benchmark (NaN without a positive benchmark)."""
+    from .presentatie import HOGER_IS_BETER, indicatorlabel, indicatorrichting
+
+    rijen = []
+    for i in run.indicatoren[run.indicatoren["code"] == code].to_dict("records"):
+        waarde, bench = float(i["waarde"]), float(i["benchmark"])
+        onder, boven = float(i["onder"]), float(i["boven"])
+        hoger_beter = indicatorrichting(run, str(i["indicator"])) == HOGER_IS_BETER
+        deelbaar = math.isfinite(bench) and bench > 0
+        rijen.append(
+            {
+                "label": indicatorlabel(str(i["indicator"])),
+                "waarde": waarde,
+                "benchmark": bench,
+                "onder": onder,
+                "boven": boven,
+                "hoger_beter": hoger_beter,
+                "procent": 100 * waarde / bench if deelbaar else math.nan,
+                "procent_onder": 100 * onder / bench if deelbaar else math.nan,
+                "procent_boven": 100 * boven / bench if deelbaar else math.nan,
+                "slechter": (waarde < bench if hoger_beter else waarde > bench)
+                if math.isfinite(waarde) and math.isfinite(bench)
+                else None,
+            }
+        )
+    return pd.DataFrame(rijen)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dict("records")  # type: ignore[return-value]
+
+
+def _regels(tekst: str, breedte: int) -> list[str]:
+    """``tekst`` wrapped at ``breedte`` characters (a no-break space keeps its neighbours together)."""
+    return textwrap.wrap(tekst, breedte, break_long_words=False) or [tekst]
+
+
+def _staafgrafiek(rijen: pd.DataFrame, breedte: int, tekens: int) -> alt.TopLevelMixin:
+    """One band per indicator: its label and numbers on top, below it a bar from 0 to the value as a
+    percentage of the benchmark, a thin line for the 95% interval and a black tick at 100 (the
+    benchmark). Bar, interval and tick share one x scale."""
+    teksten = [
+        _regels(f"{r['label']}: {getal(r['waarde'], 1)} (benchmark\u00a0{getal(r['benchmark'], 1)})", tekens)
+        for r in _records(rijen)
+    ]
+    regels = max(len(t) for t in teksten)
+    data = pd.DataFrame(
+        {
+            "nr": range(len(rijen)),
+            "procent": rijen["procent"].to_numpy(),
+            "onder": rijen["procent_onder"].to_numpy(),
+            "boven": rijen["procent_boven"].to_numpy(),
+            "bench": 100.0,
+            "oordeel": [SLECHTER_TEKST if x else NIET_SLECHTER_TEKST for x in rijen["slechter"]],
+            # the label's lines from the bottom up: line k of a row is drawn k lines above the bar
+            **{f"regel{k}": [t[-1 - k] if k < len(t) else "" for t in teksten] for k in range(regels)},
+        }
+    )
+    stap = REGELHOOGTE * regels + STAAFHOOGTE + 16
+    # pixel offsets from the middle of a row's band: the label ends just above the bar
+    staafmidden = stap / 2 - 6 - STAAFHOOGTE / 2
+    tekstonder = staafmidden - STAAFHOOGTE / 2 - 4
+    hoogste = float(np.nanmax([*data["procent"], *data["boven"], 100.0]))
+    laagste = min(0.0, float(np.nanmin([*data["procent"], *data["onder"], 0.0])))
+    x_as = alt.Axis(
+        title=["Waarde in % van de benchmark", "(zwarte streep = benchmark = 100)"],
+        labelAngle=0,
+        tickCount=5,
+        format="d",
+        grid=True,
+        gridColor="#d9d9d9",
+    )
+    schaal = alt.Scale(domain=[laagste, hoogste * 1.05], nice=False, zero=True)
+    y = alt.Y("nr:O", axis=None, title=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
+    kleur = alt.Color(
+        "oordeel:N",
+        scale=alt.Scale(domain=[SLECHTER_TEKST, NIET_SLECHTER_TEKST], range=[SLECHTER, NIET_SLECHTER]),
+        legend=alt.Legend(orient="bottom", title=None, direction="vertical"),
+    )
+    basis = alt.Chart(data)
+    tekst = [
+        basis.mark_text(
+            align="left",
+            baseline="bottom",
+            fontSize=13,
+            color="#1a1a1a",
+            yOffset=tekstonder - k * REGELHOOGTE,
+        ).encode(x=alt.value(0), y=y, text=f"regel{k}:N")
+        for k in range(regels)
+    ]
+    met_staaf = basis.transform_filter("isValid(datum.procent) && isFinite(datum.procent)")
+    staaf = (
+        met_staaf.mark_bar(height=STAAFHOOGTE, yOffset=staafmidden)
+        .encode(x=alt.X("procent:Q", title=None, scale=schaal, axis=x_as), y=y, color=kleur)
+        .properties(name="staaf")
+    )
+    met_marge = basis.transform_filter(
+        "isValid(datum.onder) && isValid(datum.boven) && isFinite(datum.onder)"
+    ).encode(x=alt.X("onder:Q", scale=schaal), x2="boven:Q", y=y)
+    # black on a white casing: visible on the bar and on the background
+    rand = met_marge.mark_rule(color="#ffffff", strokeWidth=4, yOffset=staafmidden)
+    marge = met_marge.mark_rule(color="#000000", strokeWidth=1.5, yOffset=staafmidden).properties(
+        name="marge"
+    )
+    streep = (
+        met_staaf.mark_tick(
+            color="#000000", opacity=1, thickness=3, size=STAAFHOOGTE + 6, yOffset=staafmidden
+        )
+        .encode(x=alt.X("bench:Q", scale=schaal), y=y)
+        .properties(name="benchmarkstreep")
+    )
+    return alt.layer(*tekst, staaf, rand, marge, streep).properties(width=breedte, height=alt.Step(stap))
+
+
+def profielgrafiek(run: Run, code: str) -> Grafiek | None:
+    """The indicators of an area profile against their benchmark as an accessible SVG (wide and narrow),
+    with a text alternative and the table of the numbers; the same chart for the page and a PDF. Each
+    indicator is shown as a percentage of its own benchmark, so indicators with different units share
+    one scale and the benchmark is always at 100; the colour says whether the area is worse than the
+    benchmark, in the indicator's own direction. None when the area has no indicators in the run."""
+    rijen = _profielrijen(run, code)
+    if rijen.empty:
+        return None
+    gebied = run.gebieden.loc[run.gebieden["code"] == code, "naam"]
+    naam = str(gebied.iloc[0]) if len(gebied) else code
+    benchmark = run.gebieden.loc[run.gebieden["code"] == code, "benchmark"]
+    benchmarknaam = str(benchmark.iloc[0]) if len(benchmark) else "de benchmark"
+    getekend = rijen[rijen["procent"].map(math.isfinite)]
+    titel = "Indicatoren tegen de benchmark"
+    slechter = [str(r["label"]) for r in _records(getekend) if r["slechter"]]
+    hoger_beter = [str(r["label"]) for r in _records(rijen) if r["hoger_beter"]]
+    zonder = [str(x) for x in rijen.loc[~rijen.index.isin(getekend.index), "label"]]
+    beschrijving = (
+        f"Staafdiagram van {len(getekend)} indicatoren van {naam}, elk als percentage van zijn benchmark "
+        f"({benchmarknaam}): de zwarte streep bij 100 is de benchmark, het dunne lijntje het 95%-interval "
+        f"waar de bron marges publiceert. {len(slechter)} van de {len(getekend)} indicatoren "
+        + ("is" if len(slechter) == 1 else "zijn")
+        + " slechter dan de benchmark (rood); welke staat in de tabel bij de grafiek. "
+        + (
+            f"Bij {_opsomming(hoger_beter)} is hoger beter; bij de andere is hoger slechter. "
+            if hoger_beter
+            else "Bij alle indicatoren is hoger slechter. "
+        )
+        + (f"Zonder staaf (geen benchmark boven nul): {_opsomming(zonder)}. " if zonder else "")
+    )
+    kolommen = (
+        "Indicator",
+        "Waarde",
+        "95%-interval",
+        "Benchmark",
+        "% van de benchmark",
+        "Tegen de benchmark",
+        "Richting",
+    )
+    tabelrijen = tuple(
+        (
+            str(r["label"]),
+            getal(r["waarde"], 1),
+            _interval_tekst(r["onder"], r["boven"], 1),
+            getal(r["benchmark"], 1),
+            procent(r["procent"], 1),
+            "–" if r["slechter"] is None else ("slechter" if r["slechter"] else "niet slechter"),
+            "hoger is beter" if r["hoger_beter"] else "hoger is slechter",
+        )
+        for r in _records(rijen)
+    )
+    tabel = Tabel(
+        f"Waarde, marges en benchmark per indicator van {naam} (de grafiek toont hetzelfde)",
+        kolommen,
+        tabelrijen,
+    )
+    sleutel = "profiel"
+    breed = _staafgrafiek(getekend, BREEDTE, TEKENS_PER_REGEL[0]) if len(getekend) else None
+    if breed is None:
+        return Grafiek(sleutel, titel, beschrijving, "", tabel)
+    smal = _staafgrafiek(getekend, SMAL[0], TEKENS_PER_REGEL[1])
+    return Grafiek(
+        sleutel,
+        titel,
+        beschrijving,
+        naar_svg(breed, sleutel, titel, beschrijving),
+        tabel,
+        naar_svg(smal, sleutel, titel, beschrijving, smal=True),
+    )

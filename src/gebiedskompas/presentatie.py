@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,8 @@ from .analyse.opgeslagen import Run
 from .catalogus import catalogus
 from .effect.oordeel import decimalen
 from .errors import GebiedskompasFout, InvoerFout
-from .grenskeuze import Grenskeuze, bronvermelding, dekking, kies_grenzen, ontleed_sleutel
-from .opmaak import EXCEL_GETAL, als_json, getal, getal_auto, ontbreekt
+from .grenskeuze import Grenskeuze, bronvermelding, dekking, kies_grenzen, meervoud, ontleed_sleutel
+from .opmaak import EXCEL_GETAL, ONTBREEKT, als_json, getal, getal_auto, ontbreekt, procent
 from .opslag import Opslag, Toestand
 from .register import Register
 
@@ -34,6 +36,8 @@ KLEURKLASSEN = 5
 KLEUREN = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 GEEN_WAARDE = "#e0e0e0"
 STANDAARDLAAG = "composiet"
+HOGER_IS_SLECHTER = "hoger_is_slechter"
+HOGER_IS_BETER = "hoger_is_beter"
 
 
 def indicatorlabel(indicator: str) -> str:
@@ -101,17 +105,115 @@ def kleurklasse(waarde: Any, grenzen: list[float]) -> int | None:
     return bisect_right(grenzen[1:-1], float(waarde)) + 1
 
 
-def legenda(grenzen: list[float]) -> list[dict[str, Any]]:
-    """One entry per class: number, colour and Dutch text ("vanaf 1,23")."""
-    return [
-        {
-            "kleurklasse": k,
-            "kleur": KLEUREN[min(k, len(KLEUREN)) - 1],
-            "vanaf": b,
-            "tekst": f"vanaf {getal(b, 2)}",
-        }
-        for k, b in enumerate(grenzen[:-1], start=1)
-    ]
+def legenda(grenzen: list[float], richting: str = HOGER_IS_SLECHTER) -> list[dict[str, Any]]:
+    """One entry per class, from least to most need: number, colour, the range of the layer's own
+    values it holds (``vanaf`` up to ``tot``) and that range in Dutch ("14,90 – 15,86"). ``grenzen``
+    are the breaks of the need-oriented value (``noodwaarde``): with ``hoger_is_beter`` the classes
+    run from the highest values (least need) down to the lowest."""
+    uit = []
+    for k, (laag, hoog) in enumerate(pairwise(grenzen), start=1):
+        vanaf, tot = (laag, hoog) if richting != HOGER_IS_BETER else (-hoog, -laag)
+        uit.append(
+            {
+                "kleurklasse": k,
+                "kleur": KLEUREN[min(k, len(KLEUREN)) - 1],
+                "vanaf": vanaf,
+                "tot": tot,
+                "tekst": f"{getal(vanaf, 2)} – {getal(tot, 2)}",
+            }
+        )
+    return uit
+
+
+def indicatorrichting(run: Run, indicator: str) -> str:
+    """Whether a higher value of an indicator means more need (``hoger_is_slechter``) or less
+    (``hoger_is_beter``) in this run: the method's choice, else the catalogue's."""
+    for thema in run.methode["thema"]:
+        for keuze in thema["indicator"]:
+            if keuze["id"] == indicator and keuze.get("richting"):
+                return str(keuze["richting"])
+    ind = catalogus().get(indicator)
+    return HOGER_IS_BETER if ind is not None and ind.richting == HOGER_IS_BETER else HOGER_IS_SLECHTER
+
+
+def laagrichting(run: Run, laag: str) -> str:
+    """The direction of a map layer: the composite and the theme scores are need scores (higher is
+    worse); an indicator layer shows the indicator's own values, in its own direction."""
+    if laag.startswith("indicator:"):
+        return indicatorrichting(run, laag.removeprefix("indicator:"))
+    return HOGER_IS_SLECHTER
+
+
+def noodwaarde(waarden: pd.Series, richting: str) -> pd.Series:
+    """The values turned so that higher means more need: negated when higher is better."""
+    return -waarden if richting == HOGER_IS_BETER else waarden
+
+
+@dataclass(frozen=True)
+class Kaartklassen:
+    """The colour classes of a map layer: quantile classes (``KLEURKLASSEN``) of the need-oriented
+    value of the analysis's areas, so a darker colour always means more need, for the composite, a
+    theme and an indicator alike."""
+
+    laag: str
+    richting: str
+    grenzen: list[float]  # breaks of the need-oriented value
+
+    def klasse(self, waarde: Any) -> int | None:
+        """The colour class of a value in the layer's own units (1 = least need)."""
+        if ontbreekt(waarde):
+            return None
+        return kleurklasse(-float(waarde) if self.richting == HOGER_IS_BETER else waarde, self.grenzen)
+
+    @property
+    def legenda(self) -> list[dict[str, Any]]:
+        return legenda(self.grenzen, self.richting)
+
+    @property
+    def uitleg(self) -> str:
+        """What the colours mean, in Dutch."""
+        if self.laag.startswith("indicator:"):
+            slechter = "lager" if self.richting == HOGER_IS_BETER else "hoger"
+            richting = f"bij deze indicator is {slechter} slechter"
+        else:
+            richting = "bij deze score is hoger slechter (meer nood dan de benchmark)"
+        return (
+            f"Donkerder = meer nood; {richting}. Vijf klassen met elk ongeveer een vijfde van de "
+            "gebieden van de analyse (kwintielen), van minste naar meeste nood."
+        )
+
+
+def kaartklassen(run: Run, laag: str, waarden: pd.Series | None = None) -> Kaartklassen:
+    """The colour classes of a layer; ``waarden``: the layer's values (``laagwaarden``) when at hand."""
+    if waarden is None:
+        waarden = laagwaarden(run, laag)["waarde"]
+    richting = laagrichting(run, laag)
+    return Kaartklassen(laag, richting, klassegrenzen(noodwaarde(waarden.astype(float), richting)))
+
+
+def kaartrijen(waarden: pd.DataFrame, klassen: Kaartklassen, getekend: Iterable[str]) -> list[dict[str, Any]]:
+    """The map's table: per area (by rank) name, code, the layer's value, benchmark and 95% interval
+    in Dutch, its colour class, and whether the map draws it."""
+    op_kaart = set(getekend)
+    uit = []
+    for rij in waarden.to_dict("records"):
+        klasse = klassen.klasse(rij["waarde"])
+        uit.append(
+            {
+                "code": rij["code"],
+                "naam": rij["naam"],
+                "waarde": getal(rij["waarde"], 2),
+                "benchmark": getal(rij["benchmark"], 2),
+                "interval": ONTBREEKT
+                if ontbreekt(rij["onder"]) or ontbreekt(rij["boven"])
+                else f"{getal(rij['onder'], 1)}–{getal(rij['boven'], 1)}",
+                "groep": "" if ontbreekt(rij["groep"]) else str(rij["groep"]),
+                "kleurklasse": klasse,
+                "klassetekst": ONTBREEKT if klasse is None else f"{klasse} van {len(klassen.legenda)}",
+                "op_kaart": rij["code"] in op_kaart,
+            }
+        )
+    return uit
 
 
 # --- boundaries --------------------------------------------------------------------------------
@@ -202,11 +304,13 @@ def kaart_geojson(
     programma: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The map of a run as a GeoJSON FeatureCollection: boundaries of the vintage that draws most of
-    the run's areas, with the layer's value, benchmark, margins, group and colour class; the chosen
-    vintage, the credit line, the legend and the programme areas (``programmagrenzen``) listed."""
+    the run's areas, with the layer's value, benchmark, margins, group and colour class
+    (``kaartklassen``: darker = more need); the chosen vintage, the credit line, the legend (class,
+    colour, range; the map takes its colours from it), what the colours mean (``legendatekst``), the
+    colour of areas without a value and the programme areas (``programmagrenzen``) listed."""
     register = register or Register(toestand.regios, toestand.grenswijzigingen)
     waarden = laagwaarden(run, laag).set_index("code")
-    breuken = klassegrenzen(waarden["waarde"])
+    klassen = kaartklassen(run, laag, waarden["waarde"])
     keuze, _ = grenskeuze(run, opslag, toestand)
     gemeenten = gemeenten_in(register, set(run.gebieden["provincie"].dropna()))
     features = []
@@ -216,19 +320,195 @@ def kaart_geojson(
         if code in waarden.index:
             rij = waarden.loc[code]
             eigenschappen |= als_json({k: rij[k] for k in ("waarde", "benchmark", "onder", "boven", "groep")})
-            eigenschappen["kleurklasse"] = kleurklasse(rij["waarde"], breuken)
+            eigenschappen["kleurklasse"] = klassen.klasse(rij["waarde"])
         features.append({"type": "Feature", "properties": eigenschappen, "geometry": f["geometry"]})
     return {
         "type": "FeatureCollection",
         "features": features,
         "indeling": _indeling(keuze),
         "bron": bronvermelding(keuze),
-        "legenda": legenda(breuken),
+        "legenda": klassen.legenda,
+        "legendatekst": klassen.uitleg,
+        "geen_waarde": GEEN_WAARDE,
         "programma": programma or [],
     }
 
 
 # --- area profile ----------------------------------------------------------------------------------
+
+
+def uitkomst(run: Run, code: str) -> list[tuple[str, str]]:
+    """An area's outcome in a run, in Dutch: group, rank (with its 5–95% range and chance of
+    selection when the run has them), composite score against the benchmark, what drives it."""
+    rij = run.gebieden[run.gebieden["code"] == code].iloc[0]
+    rang = f"{getal(rij['rang'], 0)} van {getal(run.gebieden['rang'].notna().sum(), 0)}"
+    if run.heeft_robuustheid:
+        rang += (
+            f" (5–95%: {getal(rij['rang_p05'], 0)}–{getal(rij['rang_p95'], 0)}; kans op selectie "
+            f"{procent(100 * rij['kans_op_selectie'], 0)})"
+        )
+    score = f"{getal(rij['composiet'])} (benchmark {getal(rij['benchmark_composiet'])}, {rij['benchmark']})"
+    uitleg = rij.get("uitleg")
+    return [
+        ("Groep", str(rij["groep"])),
+        ("Rang", rang),
+        ("Samengestelde score", score),
+        ("Wat de score bepaalt", ONTBREEKT if ontbreekt(uitleg) or not uitleg else str(uitleg)),
+    ]
+
+
+def gebiedsprofiel(run: Run, code: str) -> dict[str, Any]:
+    """What an area profile shows of an area in a run: its outcome, its themes against the benchmark
+    and its indicators (value, 95% interval and benchmark in Dutch); the chart of the indicators is
+    ``grafieken.profielgrafiek``."""
+    themalabels = {t["id"]: t["label"] for t in run.methode["thema"]}
+    themas = run.themas[run.themas["code"] == code].to_dict("records")
+    indicatoren = run.indicatoren[run.indicatoren["code"] == code].to_dict("records")
+    return {
+        "uitkomst": uitkomst(run, code),
+        "themas": [
+            {
+                "thema": themalabels.get(str(t["thema"]), str(t["thema"])),
+                "score": getal(t["score"]),
+                "benchmark": getal(t["benchmark"]),
+                "oordeel": t["oordeel"],
+            }
+            for t in themas
+        ],
+        "indicatoren": [
+            {
+                "label": indicatorlabel(str(i["indicator"])),
+                "waarde": getal(i["waarde"], 1),
+                "interval": ONTBREEKT
+                if ontbreekt(i["onder"]) or ontbreekt(i["boven"])
+                else f"{getal(i['onder'], 1)}–{getal(i['boven'], 1)}",
+                "benchmark": getal(i["benchmark"], 1),
+            }
+            for i in indicatoren
+        ],
+    }
+
+
+NIVEAUWOORD = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}
+
+
+def omliggende_codes(code: str) -> list[str]:
+    """The areas a buurt or wijk lies in, smallest first (buurt → wijk → gemeente), from the code:
+    a buurt code holds the six digits of its wijk, a wijk code the four of its gemeente."""
+    if code.startswith("BU") and len(code) == 10:
+        return ["WK" + code[2:8], "GM" + code[2:6]]
+    if code.startswith("WK") and len(code) == 8:
+        return ["GM" + code[2:6]]
+    return []
+
+
+def _ligt_in(deel: str, geheel: str) -> bool:
+    """Whether area ``deel`` lies in the larger area ``geheel`` (codes of different length)."""
+    return len(deel) > len(geheel) and deel[2:].startswith(geheel[2:])
+
+
+def walvermeldingen(runs: Sequence[Run], code: str) -> list[dict[str, Any]]:
+    """Where an area is reported "tussen wal en schip" (``analyseer ... --naast``): per run the
+    area's scope-free score and rank, the threshold, and per method why it does not cover the area."""
+    uit = []
+    for run in runs:
+        wal = run.resultaat.get("tussen_wal_en_schip") or {}
+        for g in wal.get("gebieden", []):
+            if g.get("code") != code:
+                continue
+            controles = [
+                {"methode": c["methode"], "niveau": c["niveau"], "reden": c["reden"]}
+                for c in g.get("controles") or []
+            ] or [
+                {"methode": "", "niveau": "", "reden": r}
+                for r in str(g.get("waarom_buiten_scope", "")).split("; ")
+            ]
+            uit.append(
+                {
+                    "run": run.naam,
+                    "titel": run.methode["titel"],
+                    "code": code,
+                    "naam": g.get("naam") or code,
+                    "score": getal(g.get("composiet_zonder_scope"), 2),
+                    "rang": getal(g.get("rang_zonder_scope"), 0),
+                    "drempel": getal(wal.get("drempel"), 2),
+                    "controles": controles,
+                }
+            )
+    return uit
+
+
+def _analysevermelding(run: Run, code: str) -> dict[str, Any]:
+    naam = run.gebieden.loc[run.gebieden["code"] == code, "naam"].iloc[0]
+    return {
+        "run": run.naam,
+        "titel": run.methode["titel"],
+        "code": code,
+        "naam": str(naam),
+        "uitkomst": uitkomst(run, code),
+    }
+
+
+def _delen(runs: Sequence[Run], code: str, hoeveel: int = 5) -> list[dict[str, Any]]:
+    """Per run the areas that lie in ``code`` (the buurten of a wijk, the wijken or buurten of a
+    gemeente): how many, and the ``hoeveel`` with the highest need."""
+    uit = []
+    for run in runs:
+        g = run.gebieden[run.gebieden["code"].map(lambda c: _ligt_in(str(c), code))]
+        if g.empty:
+            continue
+        niveau = str(run.methode["scope"]["niveau"])
+        eerste = g.sort_values("rang", na_position="last").head(hoeveel)
+        uit.append(
+            {
+                "run": run.naam,
+                "titel": run.methode["titel"],
+                "niveau": niveau if len(g) == 1 else meervoud(niveau),
+                "aantal": len(g),
+                "gebieden": [
+                    {"code": r["code"], "naam": r["naam"], "rang": getal(r["rang"], 0), "groep": r["groep"]}
+                    for r in eerste.to_dict("records")
+                ],
+            }
+        )
+    return uit
+
+
+def plaats_in_analyses(runs: Sequence[Run], code: str) -> dict[str, Any]:
+    """Where an area stands in the saved analyses, for its profile (``niveau``: the area's level):
+
+    - ``in_analyse``: whether a run ranks the area itself; ``analyses``: those runs (name, title);
+    - ``wal``: the runs that report it "tussen wal en schip", with the reasons per method;
+    - ``omliggend``: when no run ranks or reports the area itself, the first area it lies in
+      (wijk, then gemeente) that a run ranks or reports, with those entries: the figures of the
+      larger area, to be shown as such;
+    - ``delen``: when no run ranks the area itself, the runs that rank areas lying in it."""
+    eigen = [{"run": r.naam, "titel": r.methode["titel"]} for r in runs if code in set(r.gebieden["code"])]
+    in_analyse = bool(eigen)
+    wal = walvermeldingen(runs, code)
+    omliggend = None
+    if not in_analyse and not wal:
+        for ouder in omliggende_codes(code):
+            uitslagen = [_analysevermelding(r, ouder) for r in runs if ouder in set(r.gebieden["code"])]
+            ouderwal = walvermeldingen(runs, ouder)
+            if uitslagen or ouderwal:
+                naam = (uitslagen or ouderwal)[0]["naam"]
+                omliggend = {
+                    "code": ouder,
+                    "naam": naam,
+                    "niveau": NIVEAUWOORD[ouder[:2]],
+                    "uitslagen": uitslagen,
+                    "wal": ouderwal,
+                }
+                break
+    return {
+        "niveau": NIVEAUWOORD.get(code[:2], ""),
+        "in_analyse": in_analyse,
+        "analyses": eigen,
+        "wal": wal,
+        "omliggend": omliggend,
+        "delen": [] if in_analyse else _delen(runs, code),
+    }
 
 
 def trend(toestand: Toestand, code: str, register: Register | None = None) -> dict[str, Any]:

@@ -306,7 +306,10 @@ class RanglijstFilter(Keuzeformulier):
             if waarde:
                 g = g[g[kolom].astype(str) == waarde]
         kolom = self.volgorde.lstrip("-")
-        return g.sort_values(kolom, ascending=not self.volgorde.startswith("-"), na_position="last")
+        # stable: rows that tie keep their rank order, on screen and in the downloads alike
+        return g.sort_values(
+            kolom, ascending=not self.volgorde.startswith("-"), na_position="last", kind="stable"
+        )
 
     def adres(self, **anders: str) -> str:
         """The query string of the current filters, with ``anders`` changed (empty values left out)."""

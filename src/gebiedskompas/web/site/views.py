@@ -11,7 +11,6 @@ from functools import lru_cache, wraps
 from typing import Any, cast
 from urllib.parse import urlencode
 
-import numpy as np
 import pandas as pd
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -42,7 +41,7 @@ from ..monitoring.paragraaf import als_html
 from ..monitoring.rollen import mag, rol_van
 from . import formulieren as f
 from . import runs
-from .pdf import pdf_analyse, pdf_effect, pdf_gebied
+from .pdf import analyseinhoud, pdf_analyse, pdf_effect, pdf_gebied
 
 View = Callable[..., HttpResponse]
 
@@ -148,17 +147,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @pagina
 def analyse(request: HttpRequest, run: str) -> HttpResponse:
     r = runs.laad(run)
-    record = r.resultaat["runrecord"]
     return render(
         request,
         "site/analyse.html",
         {
-            "run": r,
-            "methode": r.methode,
-            "record": record,
-            "samenhang": r.resultaat["samenhang"],
-            "gevoeligheid": r.resultaat["gevoeligheid"],
-            "wal": r.resultaat.get("tussen_wal_en_schip"),
+            **analyseinhoud(r),  # the same content as the analysis report
             "indicatorrijen": _indicatorrijen(r.methode),
             "groepen": r.gebieden["groep"].value_counts().to_dict(),
         },
@@ -192,8 +185,9 @@ KOLOMMEN = [
 
 @pagina
 def ranglijst(request: HttpRequest, run: str) -> HttpResponse:
-    """The ranking with filters; the CSV and Excel downloads hold exactly the filtered rows. Unknown
-    filter values give the page with a Dutch message and status 400."""
+    """The ranking with filters and sorting; the CSV and Excel downloads hold exactly the rows on
+    screen, in the same order (the links carry the filters and the sorting). Unknown filter values
+    give the page with a Dutch message and status 400."""
     r = runs.laad(run)
     filter_ = f.RanglijstFilter(request.GET, r.gebieden, [k for k, _ in KOLOMMEN])
     if not filter_.is_valid():
@@ -201,7 +195,7 @@ def ranglijst(request: HttpRequest, run: str) -> HttpResponse:
     g = filter_.toepassen(r.gebieden)
     formaat = filter_.cleaned_data["formaat"]
     if formaat:
-        return _download(g, f"ranglijst-{run}", formaat)
+        return _download(g, f"ranglijst-{run}", formaat, r)
     return _ranglijstpagina(request, r, filter_, g)
 
 
@@ -253,22 +247,30 @@ def _records(tabel: pd.DataFrame) -> list[dict[str, Any]]:
     return tabel.to_dict("records")  # type: ignore[return-value]
 
 
-def _download(g: pd.DataFrame, naam: str, formaat: str) -> HttpResponse:
+def _download(g: pd.DataFrame, naam: str, formaat: str, r: runs.Run) -> HttpResponse:
+    """The rows of the ranking on screen (filters and order) as CSV or Excel, with Dutch headers."""
     from ...analyse.uitvoer import KOPPEN
 
-    tabel = g.rename(columns=KOPPEN)
+    koppen = KOPPEN | {f"thema_{t['id']}": f"Thema: {t['label']}" for t in r.methode["thema"]}
     if formaat == "csv":
-        antwoord = HttpResponse(
-            tabel.to_csv(index=False, sep=";", decimal=","), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        buffer = io.BytesIO()
-        tabel.to_excel(buffer, index=False, engine="xlsxwriter")
-        antwoord = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    antwoord["Content-Disposition"] = f'attachment; filename="{naam}.{formaat}"'
+        return csv_antwoord(g.rename(columns=koppen), f"{naam}.csv")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as schrijver:
+        presentatie.schrijf_excelblad(schrijver, "Ranglijst", g, koppen)
+    antwoord = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    antwoord["Content-Disposition"] = f'attachment; filename="{naam}.xlsx"'
+    return antwoord
+
+
+def csv_antwoord(tabel: pd.DataFrame, bestandsnaam: str) -> HttpResponse:
+    """A CSV for Dutch Excel: semicolons, a decimal comma, UTF-8 with a byte order mark (so Excel
+    reads "ë" and "–" right) and no thousands separator. Every CSV the site offers goes through here."""
+    tekst = tabel.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    antwoord = HttpResponse(("\ufeff" + tekst).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    antwoord["Content-Disposition"] = f'attachment; filename="{bestandsnaam}"'
     return antwoord
 
 
@@ -287,11 +289,8 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
         waarden = presentatie.laagwaarden(r, laag)
     except InvoerFout as e:
         raise Http404(str(e)) from e
-    breuken = presentatie.klassegrenzen(waarden["waarde"])
+    klassen = presentatie.kaartklassen(r, laag, waarden["waarde"])
     keuze, getekend = presentatie.grenskeuze(r, **_kaartbronnen())
-    rijen = waarden.to_dict("records")
-    for rij in rijen:
-        rij["op_kaart"] = rij["code"] in getekend
     niveau = r.methode["scope"]["niveau"]
     return render(
         request,
@@ -300,13 +299,13 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
             "run": r,
             "laag": laag,
             "lagen": presentatie.lagen(r),
-            "rijen": rijen,
-            "breuken": breuken,
-            "legenda": presentatie.legenda(breuken),
+            "rijen": presentatie.kaartrijen(waarden, klassen, getekend),
+            "legenda": klassen.legenda,
+            "legendatekst": klassen.uitleg,
+            "geen_waarde": presentatie.GEEN_WAARDE,
             "benchmark": waarden["benchmark"].dropna().median()
             if waarden["benchmark"].notna().any()
             else None,
-            "getal": getal,
             "keuze": keuze,
             "dekking": dekking(keuze)
             if keuze is not None
@@ -345,6 +344,8 @@ def _lees_object(pad: str) -> dict[str, Any]:
 
 @pagina
 def gebied(request: HttpRequest, code: str) -> HttpResponse:
+    from ... import grafieken
+
     code = normaliseer(code)
     if niveau_van(code) is None:
         raise Http404(f"'{code}' is geen geldige regiocode (zoals GM0889, WK088900 of BU08890000).")
@@ -364,11 +365,13 @@ def gebied(request: HttpRequest, code: str) -> HttpResponse:
         "code": code,
         "profiel": profiel,
         "run": run,
+        "plaats": presentatie.plaats_in_analyses([runs.laad(n) for n in runs.namen()], code),
         "trend": _trend(d.toestand(), code),
         "aanpakken": lezen.programmas(regiocode=code),
     }
     if run is not None:
-        context |= _run_profiel(run, code)
+        context |= presentatie.gebiedsprofiel(run, code)
+        context["grafiek"] = grafieken.profielgrafiek(run, code)
     return render(request, "site/gebied.html", context)
 
 
@@ -390,62 +393,6 @@ def _run_met(code: str, gekozen: str) -> runs.Run | None:
         if code in set(r.gebieden["code"]):
             return r
     return None
-
-
-def _run_profiel(run: runs.Run, code: str) -> dict[str, Any]:
-    rij = run.gebieden[run.gebieden["code"] == code].iloc[0]
-    ind = run.indicatoren[run.indicatoren["code"] == code].copy()
-    schaal = float(
-        np.nanmax(np.abs(np.concatenate([ind["waarde"].to_numpy(), ind["benchmark"].to_numpy()]))) or 1
-    )
-    indicatoren = [
-        {
-            "label": _label(str(i["indicator"])),
-            "waarde": getal(i["waarde"], 1),
-            "interval": ONTBREEKT
-            if ontbreekt(i["onder"])
-            else f"{getal(i['onder'], 1)}–{getal(i['boven'], 1)}",
-            "benchmark": getal(i["benchmark"], 1),
-            "breedte": _breedte(i["waarde"], schaal),
-            "bench_breedte": _breedte(i["benchmark"], schaal),
-        }
-        for i in _records(ind)
-    ]
-    themas = _records(run.themas[run.themas["code"] == code])
-    return {
-        "uitkomst": _uitkomst(run, rij),
-        "indicatoren": indicatoren,
-        "themas": [
-            {
-                "thema": t["thema"],
-                "score": getal(t["score"]),
-                "benchmark": getal(t["benchmark"]),
-                "oordeel": t["oordeel"],
-            }
-            for t in themas
-        ],
-    }
-
-
-def _breedte(x: Any, schaal: float) -> str:
-    """Bar width in percent of the scale (0 when missing), for the CSS of the bar chart."""
-    return "0" if ontbreekt(x) else str(round(min(max(float(x) / schaal * 100, 0), 100)))
-
-
-def _uitkomst(run: runs.Run, rij: pd.Series) -> list[tuple[str, str]]:
-    rang = getal(rij["rang"], 0)
-    if run.heeft_robuustheid:
-        rang += (
-            f" (5–95%: {getal(rij['rang_p05'], 0)}–{getal(rij['rang_p95'], 0)}; kans op selectie "
-            f"{getal(rij['kans_op_selectie'])})"
-        )
-    score = f"{getal(rij['composiet'])} (benchmark {getal(rij['benchmark_composiet'])}, {rij['benchmark']})"
-    return [
-        ("Groep", str(rij["groep"])),
-        ("Rang", rang),
-        ("Samengestelde score", score),
-        ("Wat de score bepaalt", str(rij.get("uitleg") or ONTBREEKT)),
-    ]
 
 
 def _trend(toestand: Any, code: str) -> dict[str, Any]:
