@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -51,9 +52,11 @@ def echte_opslag(tmp_path_factory: pytest.TempPathFactory) -> Opslag:
 
 
 @pytest.fixture(scope="session")
-def hele_map(tmp_path_factory: pytest.TempPathFactory) -> Opslag:
-    """The whole of ../shared/data, as the README's main command loads it."""
+def hele_map(echte_opslag: Opslag, tmp_path_factory: pytest.TempPathFactory) -> Opslag:
+    """The whole of ../shared/data, as the README's main command loads it: a copy of ``echte_opslag``
+    with the rest of the folder loaded on top (files already in it are recognised and skipped)."""
     opslag = Opslag(tmp_path_factory.mktemp("alles") / "opslag")
+    shutil.copytree(echte_opslag.map, opslag.map)
     laad([SHARED_DATA], opslag)
     return opslag
 
