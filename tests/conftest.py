@@ -52,6 +52,25 @@ def echte_opslag(tmp_path_factory: pytest.TempPathFactory) -> Opslag:
 
 
 @pytest.fixture(scope="session")
+def reeksopslag(tmp_path_factory: pytest.TempPathFactory) -> Opslag:
+    """Only the files the series and trend tests need: register years, matrices, the two health
+    tables with margins, KWB 2020 and 2024, the Leefbaarometer 3.0 wijk file."""
+    opslag = Opslag(tmp_path_factory.mktemp("reeks") / "opslag")
+    d = SHARED_DATA
+    bestanden = [
+        d / "cbs_gebieden_in_nederland",
+        d / "grenswijzigingen",
+        d / "cbs_gezondheidsmonitor_regio" / "85012NED.csv",
+        d / "cbs_gezondheidsmonitor_regio" / "85563NED.csv",
+        d / "cbs_kwb" / "84799NED",
+        d / "cbs_kwb" / "85984NED.csv",
+        d / "leefbaarometer" / "Leefbaarometer-scores wijken 2002-2022.csv",
+    ]
+    assert not laad(bestanden, opslag).mislukt
+    return opslag
+
+
+@pytest.fixture(scope="session")
 def hele_map(echte_opslag: Opslag, tmp_path_factory: pytest.TempPathFactory) -> Opslag:
     """The whole of ../shared/data, as the README's main command loads it: a copy of ``echte_opslag``
     with the rest of the folder loaded on top (files already in it are recognised and skipped)."""

@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+GEBIEDSKOMPAS = str(Path(sys.executable).with_name("gebiedskompas"))
+
+
+def draai_cli(*args: str, opslag: Path) -> subprocess.CompletedProcess[str]:
+    """The installed ``gebiedskompas`` in its own process (as a user runs it), on the embedded
+    database of ``opslag`` whatever database the test run itself uses."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GEBIEDSKOMPAS_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    return subprocess.run(
+        [GEBIEDSKOMPAS, *args, "--opslag", str(opslag)],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "200"},
+        timeout=300,
+    )
+
 
 KWB_KOP = (
     "ID;WijkenEnBuurten;Gemeentenaam_1;SoortRegio_2;Codering_3;AantalInwoners_5;"

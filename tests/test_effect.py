@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +27,12 @@ from gebiedskompas.errors import InvoerFout
 from gebiedskompas.opslag import Opslag, Toestand
 
 from .conftest import SHARED_DATA
+from .helpers import draai_cli
 
 LBM = "leefbaarometer.lbm"
 # Donderberg (Roermond), Kerkrade-Oost, Blerick-Noord (Venlo), Geleen, Buitenwijk West (Maastricht)
 LIMBURG = ["WK095704", "WK092801", "WK098322", "WK188305", "WK093502"]
 HEERLEN_NOORD = ["WK091711", "WK091712", "WK091713", "WK091720", "WK091721", "WK091722"]
-GEBIEDSKOMPAS = str(Path(sys.executable).with_name("gebiedskompas"))
 
 
 @pytest.fixture(scope="module")
@@ -320,26 +317,13 @@ def test_cli_effect_errors(echte_opslag: Opslag, tmp_path: Path) -> None:
     assert geen.exit_code == 1 and "--gebieden en --aanpak" in geen.stderr
 
 
-def _run(*args: str, opslag: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("GEBIEDSKOMPAS_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    return subprocess.run(
-        [GEBIEDSKOMPAS, *args, "--opslag", str(opslag)],
-        capture_output=True,
-        text=True,
-        env={**env, "COLUMNS": "200"},
-        timeout=300,
-    )
-
-
 def test_cli_effect_of_a_programme_from_the_monitoring(echte_opslag: Opslag, tmp_path: Path) -> None:
     opslag = tmp_path / "opslag"
     shutil.copytree(echte_opslag.map, opslag)
-    assert _run("voorbeeld", opslag=opslag).returncode == 0
-    uit = _run("effect", "--aanpak", "Heerlen-Noord", "--indicator", LBM, "--start", "2016", opslag=opslag)
+    assert draai_cli("voorbeeld", opslag=opslag).returncode == 0
+    uit = draai_cli(
+        "effect", "--aanpak", "Heerlen-Noord", "--indicator", LBM, "--start", "2016", opslag=opslag
+    )
     assert uit.returncode == 0, uit.stderr
     for verwacht in (
         "Schatting: ",
@@ -351,6 +335,8 @@ def test_cli_effect_of_a_programme_from_the_monitoring(echte_opslag: Opslag, tmp
     ):
         assert verwacht in uit.stdout
     assert (opslag / "effecten" / "heerlen-noord-2016-did" / "effect.json").is_file()
-    onbekend = _run("effect", "--aanpak", "Atlantis", "--indicator", LBM, "--start", "2016", opslag=opslag)
+    onbekend = draai_cli(
+        "effect", "--aanpak", "Atlantis", "--indicator", LBM, "--start", "2016", opslag=opslag
+    )
     assert onbekend.returncode == 1
     assert "onbekende gebiedsaanpak 'Atlantis'" in onbekend.stderr and "Heerlen-Noord" in onbekend.stderr

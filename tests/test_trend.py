@@ -22,32 +22,14 @@ from gebiedskompas.opslag import Opslag, Toestand
 from gebiedskompas.reeks import HARMONISATIEKOLOMMEN, harmoniseer, reeks
 from gebiedskompas.register import Register
 
-from .conftest import SHARED_DATA
-
 ERVAREN = "gezondheid_gemeente.ervaren_gezondheid_goed.18plus"
 LBM = "leefbaarometer.lbm"
 Z = 1.96
 
 
 @pytest.fixture(scope="module")
-def opslag(tmp_path_factory: pytest.TempPathFactory) -> Opslag:
-    """Register years, matrices, the two health tables with margins, KWB 2020 and 2024 and the
-    Leefbaarometer 3.0 wijk file."""
-    o = Opslag(tmp_path_factory.mktemp("trend") / "opslag")
-    d = SHARED_DATA
-    laad(
-        [
-            d / "cbs_gebieden_in_nederland",
-            d / "grenswijzigingen",
-            d / "cbs_gezondheidsmonitor_regio" / "85012NED.csv",
-            d / "cbs_gezondheidsmonitor_regio" / "85563NED.csv",
-            d / "cbs_kwb" / "84799NED",
-            d / "cbs_kwb" / "85984NED.csv",
-            d / "leefbaarometer" / "Leefbaarometer-scores wijken 2002-2022.csv",
-        ],
-        o,
-    )
-    return o
+def opslag(reeksopslag: Opslag) -> Opslag:
+    return reeksopslag
 
 
 @pytest.fixture(scope="module")
