@@ -6,6 +6,11 @@ for a bounded time (5 s per page). The load comes from wrk (Debian package `wrk`
 the load generator does not compete with the server for Python's GIL); without wrk, from 50 Python
 threads (bounded in count and time). Prints p50/p95 per page and the ratio to the login page
 (baseline in the same run). Target: p95 < 100 ms.
+
+Then the map's time to the first drawn area, in Debian's chromium (Playwright, no browser download):
+from the start of navigation to the moment the coloured areas are on screen (the page sets
+``data-eerste-vlak`` on the map element), per map, as the median of a few loads, with the login page's
+load time in the same browser as the baseline.
 Run: python bench/web.py [DATA_MAP]
 """
 
@@ -122,6 +127,46 @@ def _wrk(basis: str, pad: str, cookies: dict[str, str], script: Path) -> tuple[f
     return float(p50), float(p95), int(aantal), int(fouten)
 
 
+CHROMIUM = "/usr/bin/chromium"
+KAARTEN = ("/analyse/dorpen-2020-gemeente/kaart/", "/analyse/wijken-2020-buurt/kaart/")
+KEER = 5
+
+
+def _kaarttijden(basis: str, cookies: dict[str, str]) -> None:
+    """Milliseconds from navigation start to the first drawn area, per map (median of KEER loads)."""
+    if not Path(CHROMIUM).exists():
+        print(f"kaart: {CHROMIUM} ontbreekt, tijd tot eerste vlak niet gemeten")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--use-gl=swiftshader", "--enable-unsafe-swiftshader"],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": k, "value": v, "url": basis} for k, v in cookies.items()])
+        page = context.new_page()
+        basislijn = []
+        for _ in range(KEER):
+            page.goto(basis + "/inloggen/", wait_until="load")
+            basislijn.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
+        basis_ms = statistics.median(basislijn)
+        print(f"kaart: laadtijd inlogpagina (basislijn) {basis_ms:7.0f} ms")
+        for pad in KAARTEN:
+            tijden = []
+            for _ in range(KEER):
+                page.goto(basis + pad)
+                page.wait_for_selector("#kaart[data-eerste-vlak]", timeout=60_000)
+                tijden.append(float(page.get_attribute("#kaart", "data-eerste-vlak") or "nan"))
+            mediaan = statistics.median(tijden)
+            print(
+                f"kaart: {pad:42s} eerste vlak na {mediaan:7.0f} ms (mediaan van {KEER}; "
+                f"{mediaan / basis_ms:4.1f}x inlogpagina)"
+            )
+        browser.close()
+
+
 def _p(tijden: list[float], q: float) -> float:
     return statistics.quantiles(tijden, n=100)[int(q) - 1] * 1000
 
@@ -192,6 +237,7 @@ def main() -> None:
                     f"{pad:42s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {per_seconde:6.0f} verz./s  "
                     f"fouten {fouten}  ({p95 / basislijn:4.1f}x inlogpagina)"
                 )
+            _kaarttijden(basis, cookies)
         finally:
             server.terminate()
             server.wait(timeout=20)
