@@ -76,6 +76,7 @@ def _acties(kader: m.Beleidskader, eigen: m.Gebiedsaanpak, ander: m.Gebiedsaanpa
     )
     doel = kader.doelen.get(code="3.1")
     lezer = User.objects.get(username="lezer")
+    coordinator = User.objects.get(username="gebiedscoordinator")
     return {
         "doel_aanmaken": lambda c: _post(
             c,
@@ -115,6 +116,14 @@ def _acties(kader: m.Beleidskader, eigen: m.Gebiedsaanpak, ander: m.Gebiedsaanpa
             {"moment": "jaarstukken", "jaar": 2025, "kwaliteit": "groen", "tijd": "oranje", "geld": "groen"},
         ),
         "aanpak_bewerken": lambda c: _post(c, f"/api/aanpakken/{eigen.pk}/wijzigen/", {"budget": "100000"}),
+        "aanpak_aanmaken": lambda c: _post(
+            c,
+            "/api/aanpakken/",
+            {"naam": "Nieuw", "gemeente": "GM0889", "soort": "dorp", "regiocodes": "GM0889"},
+        ),
+        "coordinatoren_toewijzen": lambda c: _post(
+            c, f"/api/aanpakken/{eigen.pk}/wijzigen/", {"coordinatoren": [coordinator.pk]}
+        ),
         "fase_toevoegen": lambda c: _post(
             c, f"/api/aanpakken/{eigen.pk}/fasen/", {"fase": "samenwerkingsplan", "datum": "2025-12-01"}
         ),

@@ -62,9 +62,10 @@ QUERIES = {
     "/gebied/GM0889/": 10,
     "/monitoring/doelenboom/SLB/": 10,
     "/monitoring/paragraaf/{product}/": 11,
-    "/monitoring/aanpakken/": 10,
-    "/monitoring/aanpakken/{aanpak}/": 13,
-    "/monitoring/subsidies/": 8,
+    # + the role check for the programme form, the coordinators to choose from, the current ones
+    "/monitoring/aanpakken/": 12,
+    "/monitoring/aanpakken/{aanpak}/": 15,
+    "/monitoring/subsidies/": 9,  # + the role check for the application forms
     "/monitoring/lessen/": 10,
 }
 
@@ -457,6 +458,7 @@ def _browsermeting(page: Any, basis: str, pad: Callable[[str], Path]) -> None:
     page.click("main button[type=submit]")
     page.wait_for_url(f"{basis}/")
     page.goto(f"{basis}/monitoring/doelenboom/SLB/")
+    page.locator("details:has(form.meting) > summary").first.click()  # forms start collapsed
     formulier = page.locator("form.meting").first
     formulier.locator("input[name=waarde]").fill("abc")
     formulier.locator("input[name=datum]").fill("2025-03-01")

@@ -34,11 +34,13 @@ from shapely.geometry.polygon import orient
 from .effect.oordeel import decimalen
 from .effect.vergelijking import kenmerken_voor
 from .opmaak import als_json, datum, getal, procent
+from .profiel import richtingtekst
 from .register import STEDELIJKHEID_LABELS
 
 if TYPE_CHECKING:
     from .analyse.opgeslagen import Run
     from .effect.pijplijn import Effectresultaat
+    from .profiel import Punt, Trendreeks
 
 Z95 = 1.96
 BEHANDELD = "#004f9f"  # the site's accent blue
@@ -63,6 +65,7 @@ class Tabel:
     bijschrift: str
     kolommen: tuple[str, ...]
     rijen: tuple[tuple[str, ...], ...]
+    getalkolommen: tuple[int, ...] = ()  # columns of numbers (right-aligned); () lets the page choose
 
 
 @dataclass(frozen=True)
@@ -318,18 +321,7 @@ def _grafiek(
     sleutel: str, titel: str, beschrijving: str, grafiek: alt.TopLevelMixin, tabel: Tabel
 ) -> Grafiek:
     """Both SVG variants, and the table without interval columns that have no interval at all."""
-    leeg = [
-        i
-        for i, kop in enumerate(tabel.kolommen)
-        if kop == "95%-interval" and all(rij[i] == "–" for rij in tabel.rijen)
-    ]
-    if leeg:
-        houden = [i for i in range(len(tabel.kolommen)) if i not in leeg]
-        tabel = Tabel(
-            tabel.bijschrift + " (geen 95%-intervallen: de bron publiceert geen marges)",
-            tuple(tabel.kolommen[i] for i in houden),
-            tuple(tuple(rij[i] for i in houden) for rij in tabel.rijen),
-        )
+    tabel = _zonder_lege_intervallen(tabel)
     return Grafiek(
         sleutel,
         titel,
@@ -981,7 +973,9 @@ def _profielrijen(run: Run, code: str) -> pd.DataFrame:
     """Per indicator of the area: label, value, benchmark, margins, direction, and the value and its
     interval as a percentage of the benchmark (NaN without a positive benchmark)."""
     from .presentatie import HOGER_IS_BETER, indicatorlabel, indicatorrichting
+    from .profiel import bron_van, indicatorinfo
 
+    periode = str(run.methode["scope"]["periode"])
     rijen = []
     for i in run.indicatoren[run.indicatoren["code"] == code].to_dict("records"):
         waarde, bench = float(i["waarde"]), float(i["benchmark"])
@@ -991,6 +985,8 @@ def _profielrijen(run: Run, code: str) -> pd.DataFrame:
         rijen.append(
             {
                 "label": indicatorlabel(str(i["indicator"])),
+                "eenheid": indicatorinfo(str(i["indicator"])).eenheid,
+                "bron": bron_van(str(i["indicator"]), periode),
                 "waarde": waarde,
                 "benchmark": bench,
                 "onder": onder,
@@ -1020,10 +1016,7 @@ def _staafgrafiek(rijen: pd.DataFrame, breedte: int, tekens: int) -> alt.TopLeve
     """One band per indicator: its label and numbers on top, below it a bar from 0 to the value as a
     percentage of the benchmark, a thin line for the 95% interval and a black tick at 100 (the
     benchmark). Bar, interval and tick share one x scale."""
-    teksten = [
-        _regels(f"{r['label']}: {getal(r['waarde'], 1)} (benchmark\u00a0{getal(r['benchmark'], 1)})", tekens)
-        for r in _records(rijen)
-    ]
+    teksten = [_regels(_staaftekst(r), tekens) for r in _records(rijen)]
     regels = max(len(t) for t in teksten)
     data = pd.DataFrame(
         {
@@ -1044,7 +1037,11 @@ def _staafgrafiek(rijen: pd.DataFrame, breedte: int, tekens: int) -> alt.TopLeve
     hoogste = float(np.nanmax([*data["procent"], *data["boven"], 100.0]))
     laagste = min(0.0, float(np.nanmin([*data["procent"], *data["onder"], 0.0])))
     x_as = alt.Axis(
-        title=["Waarde in % van de benchmark", "(zwarte streep = benchmark = 100)"],
+        title=[
+            "Waarde in % van de benchmark",
+            "zwarte streep = benchmark (100)",
+            "lijn met dwarsstreepjes = 95%-interval",
+        ],
         labelAngle=0,
         tickCount=5,
         format="d",
@@ -1083,6 +1080,14 @@ def _staafgrafiek(rijen: pd.DataFrame, breedte: int, tekens: int) -> alt.TopLeve
     marge = met_marge.mark_rule(color="#000000", strokeWidth=1.5, yOffset=staafmidden).properties(
         name="marge"
     )
+    # caps at both ends make the interval read as an error bar
+    kappen = [
+        basis.transform_filter(f"isValid(datum.{rand_}) && isFinite(datum.{rand_})")
+        .mark_tick(color="#000000", opacity=1, thickness=1.5, size=STAAFHOOGTE - 2, yOffset=staafmidden)
+        .encode(x=alt.X(f"{rand_}:Q", scale=schaal), y=y)
+        .properties(name=f"margekap_{rand_}")
+        for rand_ in ("onder", "boven")
+    ]
     streep = (
         met_staaf.mark_tick(
             color="#000000", opacity=1, thickness=3, size=STAAFHOOGTE + 6, yOffset=staafmidden
@@ -1090,7 +1095,39 @@ def _staafgrafiek(rijen: pd.DataFrame, breedte: int, tekens: int) -> alt.TopLeve
         .encode(x=alt.X("bench:Q", scale=schaal), y=y)
         .properties(name="benchmarkstreep")
     )
-    return alt.layer(*tekst, staaf, rand, marge, streep).properties(width=breedte, height=alt.Step(stap))
+    return alt.layer(*tekst, staaf, rand, marge, *kappen, streep).properties(
+        width=breedte, height=alt.Step(stap)
+    )
+
+
+def waardetekst(x: float, eenheid: str, d: int = 1) -> str:
+    """A value with its unit in Dutch: "73,9%", "0,7 km", "4,11" (scores and deviations bare)."""
+    if eenheid == "%":
+        return procent(x, d)
+    if not math.isfinite(x) or eenheid in ("", "score", "afwijking", "klasse (1-5)"):
+        return getal(x, d)
+    return f"{getal(x, d)}\u00a0{eenheid}"
+
+
+def _staaftekst(r: Mapping[str, Any]) -> str:
+    """The label above a bar: indicator, value with unit, its 95% interval, the benchmark."""
+    e = str(r.get("eenheid", ""))
+    haakjes = [f"benchmark\u00a0{waardetekst(r['benchmark'], e)}"]
+    if math.isfinite(r["onder"]) and math.isfinite(r["boven"]):
+        haakjes.insert(0, f"95%: {getal(r['onder'], 1)}–{getal(r['boven'], 1)}")
+    return f"{r['label']}: {waardetekst(r['waarde'], e)} ({'; '.join(haakjes)})"
+
+
+def _marge_tekst(rijen: pd.DataFrame) -> str:
+    """Which indicators have a drawn interval, in words."""
+    met = [
+        str(r["label"]) for r in _records(rijen) if math.isfinite(r["onder"]) and math.isfinite(r["boven"])
+    ]
+    if not met:
+        return "geen van deze bronnen publiceert marges"
+    if len(met) == len(rijen):
+        return "bij elke indicator"
+    return f"alleen bij {_opsomming(met)}; de bronnen van de andere publiceren geen marges"
 
 
 def profielgrafiek(run: Run, code: str) -> Grafiek | None:
@@ -1113,8 +1150,8 @@ def profielgrafiek(run: Run, code: str) -> Grafiek | None:
     zonder = [str(x) for x in rijen.loc[~rijen.index.isin(getekend.index), "label"]]
     beschrijving = (
         f"Staafdiagram van {len(getekend)} indicatoren van {naam}, elk als percentage van zijn benchmark "
-        f"({benchmarknaam}): de zwarte streep bij 100 is de benchmark, het dunne lijntje het 95%-interval "
-        f"waar de bron marges publiceert. {len(slechter)} van de {len(getekend)} indicatoren "
+        f"({benchmarknaam}): de zwarte streep bij 100 is de benchmark, een dunne lijn met dwarsstreepjes het "
+        f"95%-interval ({_marge_tekst(getekend)}). {len(slechter)} van de {len(getekend)} indicatoren "
         + ("is" if len(slechter) == 1 else "zijn")
         + " slechter dan de benchmark (rood); welke staat in de tabel bij de grafiek. "
         + (
@@ -1132,23 +1169,26 @@ def profielgrafiek(run: Run, code: str) -> Grafiek | None:
         "% van de benchmark",
         "Tegen de benchmark",
         "Richting",
+        "Bron",
     )
     tabelrijen = tuple(
         (
             str(r["label"]),
-            getal(r["waarde"], 1),
+            waardetekst(r["waarde"], str(r["eenheid"])),
             _interval_tekst(r["onder"], r["boven"], 1),
-            getal(r["benchmark"], 1),
+            waardetekst(r["benchmark"], str(r["eenheid"])),
             procent(r["procent"], 1),
             "–" if r["slechter"] is None else ("slechter" if r["slechter"] else "niet slechter"),
             "hoger is beter" if r["hoger_beter"] else "hoger is slechter",
+            str(r["bron"]),
         )
         for r in _records(rijen)
     )
     tabel = Tabel(
-        f"Waarde, marges en benchmark per indicator van {naam} (de grafiek toont hetzelfde)",
+        f"Waarde, marges, benchmark en bron per indicator van {naam} (de grafiek toont hetzelfde)",
         kolommen,
         tabelrijen,
+        getalkolommen=(1, 2, 3, 4),
     )
     sleutel = "profiel"
     breed = _staafgrafiek(getekend, BREEDTE, TEKENS_PER_REGEL[0]) if len(getekend) else None
@@ -1163,3 +1203,191 @@ def profielgrafiek(run: Run, code: str) -> Grafiek | None:
         tabel,
         naar_svg(smal, sleutel, titel, beschrijving, smal=True),
     )
+
+
+# --- area profile: series per wave against a reference group --------------------------------------
+
+TRENDBREEDTE, TRENDHOOGTE = 280, 170
+GEBIED_KLEUR = BEHANDELD
+REFERENTIE_KLEUR = VERGELIJKING
+
+
+def _profielreeksen(t: Trendreeks) -> tuple[list[int], list[Reeks]]:
+    jaren = [p.jaar for p in t.gebied]
+
+    def reeks_van(naam: str, punten: Sequence[Punt]) -> Reeks:
+        return Reeks(
+            naam,
+            tuple(jaren),
+            np.array([p.waarde for p in punten], dtype=float),
+            np.array([p.onder for p in punten], dtype=float),
+            np.array([p.boven for p in punten], dtype=float),
+        )
+
+    return jaren, [
+        reeks_van(t.gebiedsnaam, t.gebied),
+        reeks_van(_hoofdletter(t.referentienaam), t.referentie),
+    ]
+
+
+def _trendlagen(data: pd.DataFrame, jaren: Sequence[int], ytitel: str) -> alt.TopLevelMixin:
+    """Band (95% interval) + line + points per series; the reference dashed, with another colour and
+    marker, so the two are told apart without colour too."""
+    domein = list(dict.fromkeys(data["reeks"]))
+    kleuren = [GEBIED_KLEUR, REFERENTIE_KLEUR]
+    legenda = _legenda(domein, kleuren, ["circle", "square"])
+    x = alt.X(
+        "periode:Q",
+        title=None,
+        axis=alt.Axis(
+            format="d",
+            values=list(jaren),
+            grid=False,
+            labelAngle=-45 if len(jaren) > 4 else 0,
+            labelOverlap=False,
+        ),
+        scale=alt.Scale(domain=[min(jaren) - 0.5, max(jaren) + 0.5], nice=False, zero=False),
+    )
+    y = alt.Y("waarde:Q", title=ytitel, scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(tickCount=5))
+    basis = alt.Chart(data)
+    lagen: list[Any] = []
+    # one band per series with a fixed colour: only the points carry the colour scale and legend
+    for i, (naam, kleur) in enumerate(zip(domein, kleuren, strict=False)):
+        deel = data[(data["reeks"] == naam) & data["onder"].notna() & data["boven"].notna()]
+        if len(deel):
+            lagen.append(
+                alt.Chart(deel)
+                .mark_area(opacity=0.18, color=kleur)
+                .encode(x=x, y=alt.Y("onder:Q", title=ytitel), y2="boven:Q")
+                .properties(name=f"band{i}")
+            )
+    for naam, streep, kleur in zip(domein, ([1, 0], [6, 4]), kleuren, strict=False):
+        lagen.append(
+            basis.transform_filter(alt.FieldEqualPredicate(field="reeks", equal=naam))
+            .transform_filter("isValid(datum.waarde)")
+            .mark_line(strokeWidth=2.5, strokeDash=streep, color=kleur)
+            .encode(x=x, y=y)
+        )
+    lagen.append(
+        basis.transform_filter("isValid(datum.waarde)")
+        .mark_point(filled=True, size=70, opacity=1)
+        .encode(x=x, y=y, **legenda)
+        .properties(name="punt")
+    )
+    return alt.layer(*lagen).properties(width=TRENDBREEDTE, height=TRENDHOOGTE)
+
+
+def _ytitel(eenheid: str) -> str:
+    return {"%": "Percentage", "": "Waarde", "afwijking": "Afwijking", "score": "Score"}.get(
+        eenheid, eenheid[:1].upper() + eenheid[1:]
+    )
+
+
+def _trenddecimalen(t: Trendreeks) -> int:
+    if t.info.eenheid == "%":
+        return 1
+    return decimalen(*(p.waarde for p in (*t.gebied, *t.referentie)))
+
+
+def _beweging(van: float, tot: float, d: int) -> str:
+    if round(tot, d) > round(van, d):
+        return "gestegen"
+    if round(tot, d) < round(van, d):
+        return "gedaald"
+    return "gelijk gebleven"
+
+
+def trendtekst(t: Trendreeks) -> str:
+    """The change in words: "Van 2020 tot 2022 is Geeft mantelzorg in Beesel gestegen van 19,0% naar
+    19,2%; Nederland: van 13,5% naar 13,4%." plus where the last reference value lies."""
+    d, e = _trenddecimalen(t), t.info.eenheid
+    eerste, laatste = t.gebied[0], t.gebied[-1]
+    r0, r1 = t.referentie[0], t.referentie[-1]
+    zin = (
+        f"Van {eerste.periode} tot {laatste.periode} is {_kleine_letter(t.info.label)} in {t.gebiedsnaam} "
+        f"{_beweging(eerste.waarde, laatste.waarde, d)} van {waardetekst(eerste.waarde, e, d)} naar "
+        f"{waardetekst(laatste.waarde, e, d)}"
+    )
+    if math.isfinite(r0.waarde) and math.isfinite(r1.waarde):
+        zin += (
+            f"; {t.referentienaam}: van {waardetekst(r0.waarde, e, d)} naar {waardetekst(r1.waarde, e, d)}."
+        )
+    else:
+        zin += f"; voor {t.referentienaam} is niet elke meting bekend."
+    if laatste.heeft_interval and math.isfinite(r1.waarde):
+        binnen = laatste.onder <= r1.waarde <= laatste.boven
+        zin += (
+            f" In {laatste.periode} ligt de waarde van {t.referentienaam} "
+            + ("binnen" if binnen else "buiten")
+            + f" het 95%-interval van {t.gebiedsnaam} ({_interval_tekst(laatste.onder, laatste.boven, d)})"
+            + (": het verschil is niet significant." if binnen else ".")
+        )
+    return zin
+
+
+def trendgrafiek(t: Trendreeks, sleutel: str) -> Grafiek:
+    """One small line chart of an indicator per wave: the area against the chosen reference group,
+    with 95% bands where the source publishes margins; a text alternative and the table of the
+    numbers. One SVG that fits a phone; the page scales it down when narrower."""
+    jaren, reeksen = _profielreeksen(t)
+    d, e = _trenddecimalen(t), t.info.eenheid
+    data = _lang(jaren, reeksen)
+    grafiek = _trendlagen(data, jaren, _ytitel(e))
+    titel = t.info.label
+    beschrijving = (
+        f"Lijngrafiek van {_kleine_letter(t.info.label)} per meting, {jaren[0]} tot {jaren[-1]}: "
+        f"{t.gebiedsnaam} (doorgetrokken lijn, cirkels) tegen {t.referentienaam} (gestippelde lijn, "
+        f"vierkantjes), {richtingtekst(t.info.richting)}. "
+        + trendtekst(t)
+        + (
+            " De banden zijn 95%-intervallen uit de gepubliceerde marges."
+            if t.heeft_marges
+            else " De bron publiceert geen marges, dus er zijn geen intervalbanden."
+        )
+    )
+    kolommen = (
+        "Meting",
+        t.gebiedsnaam,
+        "95%-interval",
+        _hoofdletter(t.referentienaam),
+        "95%-interval",
+        "Verschil",
+    )
+    rijen = tuple(
+        (
+            a.periode,
+            waardetekst(a.waarde, e, d),
+            _interval_tekst(a.onder, a.boven, d),
+            waardetekst(r.waarde, e, d),
+            _interval_tekst(r.onder, r.boven, d),
+            getal(a.waarde - r.waarde, d, teken=True),
+        )
+        for a, r in zip(t.gebied, t.referentie, strict=True)
+    )
+    tabel = _zonder_lege_intervallen(
+        Tabel(f"{titel} per meting: {t.gebiedsnaam} en {t.referentienaam}", kolommen, rijen, (1, 2, 3, 4, 5))
+    )
+    return Grafiek(sleutel, titel, beschrijving, naar_svg(grafiek, sleutel, titel, beschrijving), tabel)
+
+
+def _zonder_lege_intervallen(tabel: Tabel) -> Tabel:
+    """The table without interval columns that hold no interval at all, saying why."""
+    leeg = [
+        i
+        for i, kop in enumerate(tabel.kolommen)
+        if kop == "95%-interval" and all(rij[i] == "–" for rij in tabel.rijen)
+    ]
+    if not leeg:
+        return tabel
+    houden = [i for i in range(len(tabel.kolommen)) if i not in leeg]
+    return Tabel(
+        tabel.bijschrift + " (geen 95%-intervallen: de bron publiceert geen marges)",
+        tuple(tabel.kolommen[i] for i in houden),
+        tuple(tuple(rij[i] for i in houden) for rij in tabel.rijen),
+        tuple(houden.index(i) for i in tabel.getalkolommen if i in houden),
+    )
+
+
+def trendgrafieken(trends: Sequence[Trendreeks]) -> list[tuple[Trendreeks, Grafiek]]:
+    """Each series with its chart, keyed ``trend-1``, ``trend-2``, … in order."""
+    return [(t, trendgrafiek(t, f"trend-{i}")) for i, t in enumerate(trends, start=1)]

@@ -101,7 +101,7 @@ def p_tekst(p: float) -> str:
 
 
 def datum(d: date | datetime | str | None) -> str:
-    """"30 juni 2025" (ISO strings accepted)."""
+    """ "30 juni 2025" (ISO strings accepted)."""
     if d is None or d == "":
         return ONTBREEKT
     if isinstance(d, str):

@@ -359,11 +359,14 @@ def uitkomst(run: Run, code: str) -> list[tuple[str, str]]:
 
 def gebiedsprofiel(run: Run, code: str) -> dict[str, Any]:
     """What an area profile shows of an area in a run: its outcome, its themes against the benchmark
-    and its indicators (value, 95% interval and benchmark in Dutch); the chart of the indicators is
-    ``grafieken.profielgrafiek``."""
+    and its indicators (value, 95% interval and benchmark in Dutch, unit, definition and source line);
+    the chart of the indicators is ``grafieken.profielgrafiek``."""
+    from .profiel import bron_van, indicatorinfo
+
     themalabels = {t["id"]: t["label"] for t in run.methode["thema"]}
     themas = run.themas[run.themas["code"] == code].to_dict("records")
     indicatoren = run.indicatoren[run.indicatoren["code"] == code].to_dict("records")
+    periode = str(run.methode["scope"]["periode"])
     return {
         "uitkomst": uitkomst(run, code),
         "themas": [
@@ -383,6 +386,9 @@ def gebiedsprofiel(run: Run, code: str) -> dict[str, Any]:
                 if ontbreekt(i["onder"]) or ontbreekt(i["boven"])
                 else f"{getal(i['onder'], 1)}–{getal(i['boven'], 1)}",
                 "benchmark": getal(i["benchmark"], 1),
+                "eenheid": indicatorinfo(str(i["indicator"])).eenheid,
+                "definitie": indicatorinfo(str(i["indicator"])).definitie,
+                "bron": bron_van(str(i["indicator"]), periode),
             }
             for i in indicatoren
         ],

@@ -25,7 +25,7 @@ from .imputeer import imputeer
 from .methode import Methode
 from .normaliseer import normaliseer
 from .rangschik import rangen
-from .robuustheid import bereid_voor, monte_carlo, sobol_gevoeligheid
+from .robuustheid import Voortgang, bereid_voor, monte_carlo, sobol_gevoeligheid
 from .samenhang import samenhang
 from .selecteer import Gegevens, selecteer
 from .verklaar import bijdragen, grootste
@@ -183,9 +183,11 @@ def analyseer(
     seed: int = STANDAARD_SEED,
     naast: Sequence[Methode] = (),
     recordvelden: Mapping[str, Any] | None = None,
+    voortgang: Voortgang | None = None,
 ) -> Resultaat:
     """The whole analysis. ``naast`` (the methods of a 'tussen wal en schip' comparison) and
-    ``recordvelden`` (how the run came about, see ``herhaal.Run``) only go into the run record."""
+    ``recordvelden`` (how the run came about, see ``herhaal.Run``) only go into the run record;
+    ``voortgang`` hears of each robustness replication and changes nothing in the result."""
     gegevens = selecteer(methode, toestand)
     kern = bereken(methode, gegevens)
     s = gegevens.in_scope
@@ -195,7 +197,7 @@ def analyseer(
     sobol_uitkomst: list[dict[str, Any]] = []
     if robuustheid > 0:
         prep = bereid_voor(kern.x, kern.groepen, kern.richting, s, methode, w)
-        onz = monte_carlo(prep, methode, robuustheid, seed)
+        onz = monte_carlo(prep, methode, robuustheid, seed, voortgang)
         gebieden["mediane_rang"] = onz.mediaan
         gebieden["rang_p05"] = onz.p05
         gebieden["rang_p95"] = onz.p95

@@ -20,6 +20,7 @@ weights and no indicator left out, a replication computes the composite of the m
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,12 +128,21 @@ class Onzekerheid:
     kans_top: np.ndarray
 
 
-def monte_carlo(prep: Voorbereid, methode: Methode, n: int, seed: int) -> Onzekerheid:
+# Called after each Monte Carlo replication with (replications done, replications in all).
+Voortgang = Callable[[int, int], None]
+
+
+def monte_carlo(
+    prep: Voorbereid, methode: Methode, n: int, seed: int, voortgang: Voortgang | None = None
+) -> Onzekerheid:
     rng = np.random.default_rng(seed)
     k, t = len(prep.basis.indicator), len(prep.basis.thema)
-    scores = np.vstack(
-        [samengesteld_voor(prep, methode, _willekeurige_keuze(rng, methode, k, t)) for _ in range(n)]
-    )
+    replicaties = []
+    for i in range(n):
+        replicaties.append(samengesteld_voor(prep, methode, _willekeurige_keuze(rng, methode, k, t)))
+        if voortgang is not None:
+            voortgang(i + 1, n)
+    scores = np.vstack(replicaties)
     rangen = rangen_snel(scores).astype(float)
     rangen[np.isnan(scores)] = np.nan
     # Probability and percentiles count the same replications: those in which the area has a

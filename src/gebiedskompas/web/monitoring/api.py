@@ -456,15 +456,40 @@ def rapportage_maken(request: HttpRequest, product: int, gegevens: s.RapportageI
     return _aangemaakt(d.rapportage_vastleggen(request.user, p, gegevens.moment, gegevens.jaar, **velden))
 
 
+def _coordinatoren(ids: list[int]) -> list[Any]:
+    return [_haal(get_user_model(), "de gebruiker", "coordinatoren", pk=i) for i in ids]
+
+
+@router.post(
+    "/aanpakken/",
+    response=_antwoorden(s.Aangemaakt, 201),
+    summary="Gebiedsaanpak aanmaken",
+    description="Een nieuwe aanpak in het nieuwste beleidskader, met gebieden, eerste fase en coördinatoren.",
+)
+def aanpak_maken(request: HttpRequest, gegevens: s.AanpakIn) -> Status[s.Aangemaakt]:
+    kader = m.Beleidskader.objects.order_by("-einde", "id").first()
+    if kader is None:
+        raise NietGevonden("er is nog geen beleidskader om de aanpak onder te hangen")
+    velden = gegevens.model_dump(exclude={"coordinatoren"})
+    coordinatoren = _coordinatoren(gegevens.coordinatoren)
+    return _aangemaakt(d.aanpak_aanmaken(request.user, kader, coordinatoren=coordinatoren, **velden))
+
+
 @router.post(
     "/aanpakken/{int:pk}/wijzigen/",
     response=_antwoorden(s.Aangemaakt, 201),
     summary="Gebiedsaanpak wijzigen",
-    description="Naam, gebieden (regiocodes) of budget; lege of ontbrekende velden blijven ongewijzigd.",
+    description=(
+        "Naam, gebieden (regiocodes), budget of coördinatoren; lege of ontbrekende velden blijven "
+        "ongewijzigd."
+    ),
 )
 def aanpak_wijzigen(request: HttpRequest, pk: int, gegevens: s.AanpakWijzigingIn) -> Status[s.Aangemaakt]:
     a = _haal(m.Gebiedsaanpak, "de gebiedsaanpak", pk=pk)
-    return _aangemaakt(d.aanpak_bewerken(request.user, a, **gegevens.model_dump(exclude_none=True)))
+    velden = gegevens.model_dump(exclude_none=True)
+    if gegevens.coordinatoren is not None:
+        velden["coordinatoren"] = _coordinatoren(gegevens.coordinatoren)
+    return _aangemaakt(d.aanpak_bewerken(request.user, a, **velden))
 
 
 @router.post(

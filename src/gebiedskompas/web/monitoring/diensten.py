@@ -4,7 +4,7 @@ validation, one transaction, audit actor)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -76,22 +76,27 @@ def _bekende_codes(map: str, versie: str | None) -> frozenset[str] | None:
     return frozenset(tabel["code"]) if not tabel.empty else None
 
 
-def controleer_regiocodes(codes: list[str]) -> list[str]:
-    """Normalised codes; each must fit a CBS pattern and, when a register is loaded, exist in it."""
+def controleer_regiocodes(codes: list[str], veld: str = "regiocodes") -> list[str]:
+    """Normalised codes; each must fit a CBS pattern and, when a register is loaded, exist in it.
+    Errors belong to ``veld`` (the field the codes were typed in)."""
     uit = []
     bekend = _bekende_codes(*_sleutel())
     for ruw in codes:
         code = normaliseer(str(ruw))
         if niveau_van(code) is None:
-            raise ValidationError(
-                {"regiocodes": f"'{ruw}' is geen geldige regiocode (zoals GM0917 of WK091712)"}
-            )
+            raise ValidationError({veld: f"'{ruw}' is geen geldige regiocode (zoals GM0917 of WK091712)"})
         if bekend is not None and code not in bekend:
-            raise ValidationError(
-                {"regiocodes": f"onbekende regiocode {code}: komt niet voor in het regioregister"}
-            )
+            raise ValidationError({veld: f"onbekende regiocode {code}: komt niet voor in het regioregister"})
         uit.append(code)
     return uit
+
+
+def controleer_gemeentecode(ruw: str) -> str:
+    """A gemeente code (GM....) that the register knows; errors belong to the field ``gemeente``."""
+    code = controleer_regiocodes([ruw], veld="gemeente")[0]
+    if niveau_van(code) != "gemeente":
+        raise ValidationError({"gemeente": f"{code} is geen gemeentecode (zoals GM0889)"})
+    return code
 
 
 # --- doelenboom ---------------------------------------------------------------------------
@@ -308,13 +313,38 @@ def rapportage_vastleggen(
 # --- programmes --------------------------------------------------------------------------
 
 
+def aanpak_aanmaken(
+    gebruiker: Any,
+    kader: m.Beleidskader,
+    fase: str,
+    datum: date,
+    coordinatoren: Iterable[Any] = (),
+    **velden: Any,
+) -> m.Gebiedsaanpak:
+    """A new area programme with its first phase (and coordinators, who then may edit it)."""
+    with wijziging(gebruiker, "aanpak_aanmaken"):
+        velden["gemeente"] = controleer_gemeentecode(str(velden.get("gemeente", "")))
+        velden["regiocodes"] = controleer_regiocodes(list(velden.get("regiocodes") or []))
+        aanpak = cast(m.Gebiedsaanpak, _bewaar(m.Gebiedsaanpak(kader=kader, **velden)))
+        _bewaar(m.Fase(aanpak=aanpak, fase=fase, datum=datum))
+        aanpak.coordinatoren.set(list(coordinatoren))
+        return aanpak
+
+
 def aanpak_bewerken(gebruiker: Any, aanpak: m.Gebiedsaanpak, **velden: Any) -> m.Gebiedsaanpak:
+    """Change a programme's fields; ``coordinatoren`` (who may edit it) only an analist or beheerder."""
+    coordinatoren = velden.pop("coordinatoren", None)
     with wijziging(gebruiker, "aanpak_bewerken", aanpak):
+        if coordinatoren is not None:
+            eis(gebruiker, "coordinatoren_toewijzen", aanpak)
         if "regiocodes" in velden:
             velden["regiocodes"] = controleer_regiocodes(list(velden["regiocodes"]))
         for k, v in velden.items():
             setattr(aanpak, k, v)
-        return _bewaar(aanpak)  # type: ignore[return-value]
+        _bewaar(aanpak)
+        if coordinatoren is not None:
+            aanpak.coordinatoren.set(list(coordinatoren))
+        return aanpak
 
 
 def fase_toevoegen(gebruiker: Any, aanpak: m.Gebiedsaanpak, **velden: Any) -> m.Fase:
@@ -337,7 +367,7 @@ def interventie_koppelen(gebruiker: Any, aanpak: m.Gebiedsaanpak, interventie: m
 
 def aanvraag_indienen(gebruiker: Any, **velden: Any) -> m.Aanvraag:
     with wijziging(gebruiker, "aanvraag_indienen"):
-        velden["gebied"] = controleer_regiocodes([velden.get("gebied", "")])[0]
+        velden["gebied"] = controleer_regiocodes([velden.get("gebied", "")], veld="gebied")[0]
         return _bewaar(m.Aanvraag(status="aangevraagd", **velden))  # type: ignore[return-value]
 
 

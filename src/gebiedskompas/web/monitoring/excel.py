@@ -179,7 +179,10 @@ def importeer(gebruiker: Any, kader: m.Beleidskader, inhoud: bytes) -> dict[str,
     try:
         boek = load_workbook(io.BytesIO(inhoud), data_only=True, read_only=True)
     except Exception as e:  # openpyxl raises several types for files that are not xlsx
-        raise ValidationError(f"het bestand is geen leesbaar Excel-bestand (.xlsx): {e}") from e
+        raise ValidationError(
+            "het bestand is geen leesbaar Excel-bestand (.xlsx): sla het in Excel op als "
+            "Excel-werkmap en probeer het opnieuw"
+        ) from e
     aantallen = {"doelen": 0, "indicatoren": 0, "metingen": 0}
     with wijziging(gebruiker, "excel_importeren"):
         doelen = _importeer_doelen(kader, _rijen(boek, "Doelen"), aantallen)

@@ -13,6 +13,8 @@ the templates, written by the shared formatter ``gebiedskompas.opmaak``.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +24,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from ...opmaak import ONTBREEKT, datum, geld, getal
+from ...voortgang import LABELS
 from . import models as m
 from .diensten import indicatorstatus, lessen_zoeken
 from .paragraaf import MOMENTVOLGORDE, Paragraaf
@@ -29,6 +32,28 @@ from .rollen import AANPAKACTIES, mag, rol_van
 
 NIVEAUNAAM = dict(m.NIVEAUS)
 FASENAAM = dict(m.FASEN)
+# The statuses of an indicator in the order of the overview, in words ("onbekend": no measurement
+# after the baseline yet, see ``voortgang.beoordeel``).
+STATUSLABELS = {**{k: v for k, v in LABELS.items() if k != "onbekend"}, "onbekend": "nog geen meting"}
+GEEN_FASE = "geen"
+
+
+@dataclass(frozen=True)
+class Telling:
+    """One badge of an overview: how many items have status ``sleutel`` (``label`` in words)."""
+
+    sleutel: str
+    label: str
+    aantal: int
+
+
+def tellingen(sleutels: Iterable[str], labels: dict[str, str]) -> list[Telling]:
+    """Counts per status in the order of ``labels`` (zeros included, so the overview never shifts);
+    a status outside ``labels`` is counted under its own key."""
+    geteld = Counter(sleutels)
+    volgorde = list(labels) + sorted(k for k in geteld if k not in labels)
+    return [Telling(k, labels.get(k, k), geteld.get(k, 0)) for k in volgorde]
+
 
 # --- doelenboom ------------------------------------------------------------------------------------
 
@@ -50,12 +75,37 @@ class Indicatorknoop:
     basis: float
     streef: float
     streefdatum: date
+    basisdatum: date
     status: str
     label: str
     reden: str
     verhouding: float | None
     laatste_meting: dict[str, Any] | None
     handmatig: dict[str, Any] | None
+
+    @property
+    def vak(self) -> str:
+        """The name of the indicator's measurement form (its field ids and success message)."""
+        return f"meting-{self.id}"
+
+    @property
+    def statuslabel(self) -> str:
+        """The status in words; without a measurement after the baseline: 'nog geen meting'."""
+        return STATUSLABELS.get(self.status, self.label)
+
+    @property
+    def nulmeting_tekst(self) -> str:
+        """'Nulmeting 2023: 0 projecten'."""
+        return f"Nulmeting {self.basisdatum.year}: {self._met_eenheid(self.basis)}"
+
+    @property
+    def doel_tekst(self) -> str:
+        """'Doel 2027: 30 projecten'."""
+        return f"Doel {self.streefdatum.year}: {self._met_eenheid(self.streef)}"
+
+    def _met_eenheid(self, x: float) -> str:
+        tekst = meetwaarde(x)
+        return f"{tekst}{self.eenheid}" if self.eenheid == "%" else f"{tekst} {self.eenheid}".rstrip()
 
     @property
     def laatste_tekst(self) -> str:
@@ -131,6 +181,19 @@ class Doelenboom:
     def als_dict(self) -> dict[str, Any]:
         return {"kader": self.kader.naam, "doelen": [d.als_dict() for d in self.doelen]}
 
+    def indicatoren(self) -> list[Indicatorknoop]:
+        uit: list[Indicatorknoop] = []
+        stapel = list(reversed(self.doelen))
+        while stapel:
+            knoop = stapel.pop()
+            uit += knoop.indicatoren
+            stapel += reversed(knoop.kinderen)
+        return uit
+
+    def statustellingen(self) -> list[Telling]:
+        """Indicators per status: op koers, versnelling nodig, …, nog geen meting."""
+        return tellingen((i.status for i in self.indicatoren()), STATUSLABELS)
+
 
 def _indicatoren() -> QuerySet[m.Indicator]:
     """Indicators with what their status needs: measurements and manual overrides (with author)."""
@@ -148,6 +211,7 @@ def indicatorknoop(indicator: m.Indicator) -> Indicatorknoop:
         basis=indicator.basiswaarde,
         streef=indicator.streefwaarde,
         streefdatum=indicator.streefdatum,
+        basisdatum=indicator.basisdatum,
         **indicatorstatus(indicator),
     )
 
@@ -350,6 +414,12 @@ def programmas(regiocode: str | None = None) -> list[Programma]:
     return [p for p in alle if regiocode in p.regiocodes or regiocode == p.gemeente]
 
 
+def fasetellingen(lijst: list[Programma]) -> list[Telling]:
+    """Programmes per current phase, in the order of the phases (and those without a phase)."""
+    labels = {**FASENAAM, GEEN_FASE: "nog geen fase"}
+    return tellingen((p.huidige_fase or GEEN_FASE for p in lijst), labels)
+
+
 def aanpak(pk: int) -> m.Gebiedsaanpak:
     gevonden = m.Gebiedsaanpak.objects.filter(pk=pk).first()
     if gevonden is None:
@@ -390,20 +460,53 @@ def overzicht() -> Overzicht:
     )
 
 
+AANVRAAGSTATUSNAAM = dict(m.AANVRAAGSTATUS)
+
+
 @dataclass(frozen=True)
 class Aanvraagregel:
+    id: int
     aanvrager: str
     gebied: str
     gevraagd: str
     verleend: str
     cofinanciering: str
     status: str
+    status_sleutel: str
+    datum: str
+
+    @property
+    def vak(self) -> str:
+        """The name of the application's status form (its field ids and success message)."""
+        return f"aanvraag-{self.id}"
+
+    @property
+    def overgangen(self) -> list[tuple[str, str]]:
+        """The statuses this application may go to next, (key, label) in the order of the statuses."""
+        volgende = m.OVERGANGEN.get(self.status_sleutel, set())
+        return [(k, v) for k, v in m.AANVRAAGSTATUS if k in volgende]
 
 
 @dataclass(frozen=True)
 class Regelingregel:
+    id: int
     naam: str
     aanvragen: list[Aanvraagregel]
+
+
+def aanvraagregel(a: m.Aanvraag, regeling: m.Regeling) -> Aanvraagregel:
+    a.regeling = regeling  # the scheme is at hand: no query for the co-financing factor
+    return Aanvraagregel(
+        id=a.pk,
+        aanvrager=a.aanvrager,
+        gebied=a.gebied,
+        gevraagd=geld(a.gevraagd),
+        verleend=geld(a.verleend),
+        cofinanciering=geld(a.cofinanciering),
+        status=a.get_status_display(),
+        status_sleutel=a.status,
+        datum=datum(a.datum),
+    )
 
 
 def regelingen() -> list[Regelingregel]:
@@ -412,22 +515,14 @@ def regelingen() -> list[Regelingregel]:
         Prefetch("aanvragen", queryset=m.Aanvraag.objects.order_by("datum", "id"))
     )
     return [
-        Regelingregel(
-            naam=r.naam,
-            aanvragen=[
-                Aanvraagregel(
-                    aanvrager=a.aanvrager,
-                    gebied=a.gebied,
-                    gevraagd=geld(a.gevraagd),
-                    verleend=geld(a.verleend),
-                    cofinanciering=geld(a.cofinanciering),
-                    status=a.get_status_display(),
-                )
-                for a in r.aanvragen.all()
-            ],
-        )
+        Regelingregel(id=r.pk, naam=r.naam, aanvragen=[aanvraagregel(a, r) for a in r.aanvragen.all()])
         for r in rijen
     ]
+
+
+def aanvraagtellingen(lijst: list[Regelingregel]) -> list[Telling]:
+    """Applications per status over all schemes."""
+    return tellingen((a.status_sleutel for r in lijst for a in r.aanvragen), AANVRAAGSTATUSNAAM)
 
 
 @dataclass(frozen=True)

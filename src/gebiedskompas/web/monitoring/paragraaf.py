@@ -73,6 +73,7 @@ def maak_paragraaf(product: m.Product, moment: str, jaar: int) -> Paragraaf:
 
     return paragraaf(product, moment, jaar)
 
+
 def _stand(indicator: dict[str, Any]) -> str:
     """'3 (30 juni 2025); basis 1, streef 5' (the latest measurement, baseline and target)."""
     laatste = indicator["laatste_meting"]

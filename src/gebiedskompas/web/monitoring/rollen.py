@@ -3,7 +3,8 @@
 - beheerder: everything, including users and roles;
 - analist: edits everything except users;
 - gebiedscoordinator: edits only their own area programme (phases, partners, interventions,
-  its data) and the lessons of that programme;
+  its data) and the lessons of that programme; who coordinates a programme is decided by an
+  analist or beheerder;
 - lezer: reads only.
 Every write goes through ``eis``; views and services both call it.
 """
@@ -24,7 +25,9 @@ SCHRIJFACTIES = [
     "opslag_vullen",
     "begrotingsregel_toevoegen",
     "rapportage_vastleggen",
+    "aanpak_aanmaken",
     "aanpak_bewerken",
+    "coordinatoren_toewijzen",
     "fase_toevoegen",
     "partner_toevoegen",
     "interventie_koppelen",
@@ -67,6 +70,20 @@ def mag(gebruiker: Any, actie: str, aanpak: Any = None) -> bool:
             and aanpak.coordinatoren.filter(pk=gebruiker.pk).exists()
         )
     return False
+
+
+def rechten(gebruiker: Any, *acties: str, aanpak: Any = None) -> dict[str, bool]:
+    """``mag`` for several actions at once, with one look-up of the role (a page shows many forms)."""
+    rol = rol_van(gebruiker)
+    if rol in ("beheerder", "analist"):
+        return {a: rol == "beheerder" or a not in ALLEEN_BEHEERDER for a in acties}
+    eigen = (
+        rol == "gebiedscoordinator"
+        and aanpak is not None
+        and any(a in AANPAKACTIES for a in acties)
+        and aanpak.coordinatoren.filter(pk=gebruiker.pk).exists()
+    )
+    return {a: eigen and a in AANPAKACTIES for a in acties}
 
 
 def eis(gebruiker: Any, actie: str, aanpak: Any = None) -> None:

@@ -111,12 +111,25 @@ class RapportageIn(Schema):
     geld_toelichting: str | None = None
 
 
+class AanpakIn(Schema):
+    naam: str
+    gemeente: str = Field(description="CBS-code van de gemeente, bijvoorbeeld GM0889")
+    soort: str = Field(description="wijk of dorp")
+    regiocodes: Regiocodes = Field(description="Gebieden: regiocodes, als lijst of gescheiden door komma's")
+    fase: str = Field("selectie", description="De eerste fase (standaard selectie)")
+    datum: Annotated[date, BeforeValidator(leeg_is_geen)] = Field(default_factory=date.today)
+    coordinatoren: list[int] = Field(default_factory=list, description="Ids van de gebiedscoördinatoren")
+
+
 class AanpakWijzigingIn(Schema):
     """Only the fields sent are changed."""
 
     naam: str | None = None
     regiocodes: Regiocodes | None = None
     budget: MisschienBedrag = None
+    coordinatoren: list[int] | None = Field(
+        None, description="Ids van de gebiedscoördinatoren (alleen analist of beheerder)"
+    )
 
 
 class FaseIn(Schema):

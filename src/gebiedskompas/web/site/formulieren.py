@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
 from ...opmaak import datum as datumtekst
+from ...opmaak import geld
 from ..monitoring import diensten as d
 from ..monitoring import lezen
 from ..monitoring import models as m
@@ -235,6 +238,290 @@ class LesFormulier(Schrijven, LesBasis):
         velden = dict(self.cleaned_data)
         les = d.les_toevoegen(gebruiker, velden.pop("aanpak"), datum=date.today(), **velden)
         return f"{les.get_soort_display()} '{les.titel}' opgeslagen."
+
+
+# --- programmes, subsidies, deals, Excel import ------------------------------------------------------
+
+
+class NlBedragVeld(forms.DecimalField):
+    """An amount in euros typed the Dutch way: "1.234,50", "€ 2500" or "2500.5"."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "max_decimal_places": "Een bedrag heeft hoogstens twee cijfers achter de komma.",
+                "max_digits": "Dit bedrag is te groot.",
+                "max_whole_digits": "Dit bedrag is te groot.",
+            },
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.update({**TEKSTVAK, "inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        tekst = nl_getal(str(value).replace("€", ""))
+        try:
+            bedrag = Decimal(tekst)
+        except InvalidOperation:
+            bedrag = Decimal("NaN")
+        if not bedrag.is_finite():
+            raise ValidationError(
+                "'%(waarde)s' is geen bedrag: typ een bedrag in euro's, bijvoorbeeld 2.500 of 1.234,50.",
+                code="invalid",
+                params={"waarde": value},
+            )
+        return bedrag
+
+
+class RegiocodesVeld(forms.CharField):
+    """Region codes separated by commas or spaces ("WK091711, WK091712"); the service layer checks each
+    against the region register and names the first unknown one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={**TEKSTVAK, "autocomplete": "off"}))
+        kwargs.setdefault(
+            "help_text", "CBS-codes gescheiden door komma's, bijvoorbeeld WK091711, BU08890000."
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        tekst = super().to_python(value) or ""
+        return [deel for deel in tekst.replace(",", " ").split() if deel]
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+
+def _coordinatorveld() -> forms.ModelMultipleChoiceField:  # type: ignore[type-arg]
+    return forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.filter(groups__name="gebiedscoordinator").order_by("username"),
+        required=False,
+        label="Gebiedscoördinatoren",
+        help_text="Zij mogen fasen, partners, interventies en lessen van deze aanpak bijwerken.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Kies gebiedscoördinatoren uit de lijst."},
+    )
+
+
+class AanpakFormulier(Schrijven, forms.Form):
+    """A new area programme with its first phase and coordinators."""
+
+    voorvoegsel = "aanpak"
+
+    naam = forms.CharField(label="Naam van de aanpak", max_length=200, widget=forms.TextInput(attrs=TEKSTVAK))
+    gemeente = forms.CharField(
+        label="Gemeente (CBS-code)",
+        max_length=10,
+        help_text="Bijvoorbeeld GM0889 voor Beesel.",
+        widget=forms.TextInput(attrs={**TEKSTVAK, "autocomplete": "off"}),
+    )
+    soort = forms.ChoiceField(
+        label="Soort",
+        choices=[("wijk", "Wijkaanpak"), ("dorp", "Dorpenaanpak")],
+        widget=forms.Select(attrs=KEUZEVAK),
+    )
+    regiocodes = RegiocodesVeld(label="Gebieden")
+    fase = forms.ChoiceField(label="Fase", choices=m.FASEN, widget=forms.Select(attrs=KEUZEVAK))
+    datum = Datumveld(label="Sinds (datum van de fase)")
+
+    def __init__(self, *args: Any, kader: m.Beleidskader | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kader = kader
+        self.fields["coordinatoren"] = _coordinatorveld()
+
+    def opslaan(self, gebruiker: Any) -> str:
+        kader = self.kader or m.Beleidskader.objects.order_by("-einde", "id").first()
+        if kader is None:
+            raise ValidationError("Er is nog geen beleidskader om de aanpak onder te hangen.")
+        aanpak = d.aanpak_aanmaken(gebruiker, kader, **self.cleaned_data)
+        self.aanpak = aanpak
+        return f"Gebiedsaanpak {aanpak.naam} aangemaakt ({len(aanpak.regiocodes)} gebieden)."
+
+
+class AanpakWijzigen(Schrijven, forms.Form):
+    """Name, areas and (for who may assign them) coordinators of an existing programme."""
+
+    voorvoegsel = "gegevens"
+
+    naam = forms.CharField(label="Naam van de aanpak", max_length=200, widget=forms.TextInput(attrs=TEKSTVAK))
+    regiocodes = RegiocodesVeld(label="Gebieden")
+
+    def __init__(
+        self, *args: Any, aanpak: m.Gebiedsaanpak, coordinatoren: bool = False, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {"naam": aanpak.naam, "regiocodes": list(aanpak.regiocodes)})
+        super().__init__(*args, **kwargs)
+        self.aanpak = aanpak
+        if coordinatoren:
+            self.fields["coordinatoren"] = _coordinatorveld()
+            if not self.is_bound:
+                self.initial["coordinatoren"] = [u.pk for u in aanpak.coordinatoren.all()]
+
+    def opslaan(self, gebruiker: Any) -> str:
+        aanpak = d.aanpak_bewerken(gebruiker, self.aanpak, **self.cleaned_data)
+        return f"Gegevens van {aanpak.naam} opgeslagen."
+
+
+class AanvraagFormulier(Schrijven, forms.Form):
+    """A new subsidy application under a scheme."""
+
+    voorvoegsel = "aanvraag"
+
+    regeling = forms.TypedChoiceField(
+        label="Regeling",
+        coerce=int,
+        widget=forms.Select(attrs=KEUZEVAK),
+        error_messages={"invalid_choice": "Kies een regeling uit de lijst."},
+    )
+    aanvrager = forms.CharField(label="Aanvrager", max_length=200, widget=forms.TextInput(attrs=TEKSTVAK))
+    gebied = forms.CharField(
+        label="Gebied (CBS-code)",
+        max_length=10,
+        help_text="Bijvoorbeeld GM0889 of BU08890000.",
+        widget=forms.TextInput(attrs={**TEKSTVAK, "autocomplete": "off"}),
+    )
+    omschrijving = forms.CharField(
+        label="Omschrijving", max_length=400, required=False, widget=forms.TextInput(attrs=TEKSTVAK)
+    )
+    gevraagd = NlBedragVeld(label="Gevraagd bedrag (€)")
+    datum = Datumveld(label="Datum van de aanvraag")
+
+    def __init__(self, *args: Any, regelingen: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"datum": date.today()})
+        super().__init__(*args, **kwargs)
+        veld = self.fields["regeling"]
+        assert isinstance(veld, forms.ChoiceField)
+        veld.choices = regelingen
+
+    def opslaan(self, gebruiker: Any) -> str:
+        velden = dict(self.cleaned_data)
+        regeling = m.Regeling.objects.filter(pk=velden.pop("regeling")).first()
+        if regeling is None:
+            raise ValidationError({"regeling": "Deze regeling bestaat niet (meer)."})
+        aanvraag = d.aanvraag_indienen(gebruiker, regeling=regeling, **velden)
+        return f"Aanvraag van {aanvraag.aanvrager} ({geld(aanvraag.gevraagd)}) ingediend."
+
+
+class AanvraagStatusFormulier(Schrijven, forms.Form):
+    """The next status of an application (granted, rejected, settled), with the granted amount."""
+
+    status = forms.ChoiceField(
+        label="Nieuwe status",
+        widget=forms.Select(attrs=KEUZEVAK),
+        error_messages={"invalid_choice": "Deze status kan nu niet: kies een status uit de lijst."},
+    )
+    verleend = NlBedragVeld(
+        label="Verleend bedrag (€)", required=False, help_text="Leeg bij verlenen: het gevraagde bedrag."
+    )
+
+    def __init__(self, *args: Any, aanvraag: m.Aanvraag | lezen.Aanvraagregel, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "auto_id", f"aanvraag-{aanvraag.pk if isinstance(aanvraag, m.Aanvraag) else aanvraag.id}-%s"
+        )
+        super().__init__(*args, **kwargs)
+        self.aanvraag = aanvraag
+        sleutel = aanvraag.status if isinstance(aanvraag, m.Aanvraag) else aanvraag.status_sleutel
+        veld = self.fields["status"]
+        assert isinstance(veld, forms.ChoiceField)
+        veld.choices = [(k, v) for k, v in m.AANVRAAGSTATUS if k in m.OVERGANGEN.get(sleutel, set())]
+
+    def opslaan(self, gebruiker: Any) -> str:
+        assert isinstance(self.aanvraag, m.Aanvraag)
+        a = d.aanvraag_status(
+            gebruiker, self.aanvraag, self.cleaned_data["status"], self.cleaned_data["verleend"]
+        )
+        bedrag = f" ({geld(a.verleend)} verleend)" if a.status == "verleend" else ""
+        return f"Aanvraag van {a.aanvrager}: status nu {a.get_status_display().lower()}{bedrag}."
+
+
+class DealFormulier(Schrijven, forms.Form):
+    """A deal, signed by at least an initiative, the gemeente and the province."""
+
+    voorvoegsel = "deal"
+
+    naam = forms.CharField(label="Naam van de deal", max_length=200, widget=forms.TextInput(attrs=TEKSTVAK))
+    soort = forms.ChoiceField(
+        label="Soort",
+        choices=[("vraaggestuurd", "Vraaggestuurd"), ("thematisch", "Thematisch")],
+        widget=forms.Select(attrs=KEUZEVAK),
+    )
+    datum = Datumveld(label="Datum van ondertekening")
+    initiatief = forms.CharField(
+        label="Ondertekenaar: initiatief", max_length=200, widget=forms.TextInput(attrs=TEKSTVAK)
+    )
+    gemeente = forms.CharField(
+        label="Ondertekenaar: gemeente", max_length=200, widget=forms.TextInput(attrs=TEKSTVAK)
+    )
+    provincie = forms.CharField(
+        label="Ondertekenaar: provincie", max_length=200, widget=forms.TextInput(attrs=TEKSTVAK)
+    )
+    overige = forms.CharField(
+        label="Overige ondertekenaars",
+        required=False,
+        help_text="Eén naam per regel.",
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 2}),
+    )
+    omschrijving = forms.CharField(
+        label="Omschrijving",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"datum": date.today(), "provincie": "Provincie Limburg"})
+        super().__init__(*args, **kwargs)
+
+    def opslaan(self, gebruiker: Any) -> str:
+        v = dict(self.cleaned_data)
+        ondertekenaars = [
+            {"naam": v.pop(soort), "soort": soort} for soort in ("initiatief", "gemeente", "provincie")
+        ]
+        ondertekenaars += [
+            {"naam": r.strip(), "soort": "overig"} for r in v.pop("overige").splitlines() if r.strip()
+        ]
+        deal = d.deal_aanmaken(gebruiker, ondertekenaars, **v)
+        return f"Deal {deal.naam} vastgelegd met {len(ondertekenaars)} ondertekenaars."
+
+
+class ExcelImportFormulier(Schrijven, forms.Form):
+    """An Excel workbook (the template's layout) for a goal tree: all or nothing."""
+
+    voorvoegsel = "excel"
+
+    bestand = forms.FileField(
+        label="Excel-bestand (.xlsx)",
+        help_text="Met de bladen Doelen, Indicatoren en Metingen, zoals het sjabloon.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        error_messages={"required": "Kies een Excel-bestand.", "empty": "Het bestand is leeg."},
+    )
+
+    def __init__(self, *args: Any, kader: m.Beleidskader | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kader = kader
+
+    def opslaan(self, gebruiker: Any) -> str:
+        from ..monitoring import excel
+
+        assert self.kader is not None
+        bestand = self.cleaned_data["bestand"]
+        n = excel.importeer(gebruiker, self.kader, bestand.read())
+        return (
+            f"{bestand.name} geïmporteerd: {n['doelen']} doelen, {n['indicatoren']} indicatoren en "
+            f"{n['metingen']} metingen opgeslagen."
+        )
+
+    def neem_fouten_over(self, fout: ValidationError) -> None:
+        """Every import error belongs to the file (it names sheet, row and column itself)."""
+        for melding in fout.messages:
+            self.add_error("bestand", "Niets geïmporteerd: " + melding + ".")
 
 
 # --- choices in a page's address ---------------------------------------------------------------------

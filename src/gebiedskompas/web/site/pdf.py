@@ -9,6 +9,7 @@ tables in the run record so that every report cites every table it rests on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from weasyprint import HTML
 from ...analyse.opgeslagen import Run
 from ...opmaak import ONTBREEKT, datum, getal_auto, ontbreekt
 from ...presentatie import indicatorlabel
+from ...profiel import Trendreeks, bron_van, indicatorinfo
 
 BENCHMARKEN = {
     "nl": "alle Nederlandse gebieden op hetzelfde niveau",
@@ -212,12 +214,20 @@ def _pdf(sjabloon: str, context: dict[str, Any]) -> bytes:
     return result
 
 
-def pdf_gebied(run: Run, code: str) -> bytes:
+def pdf_gebied(run: Run, code: str, trends: Sequence[Trendreeks] = ()) -> bytes:
+    """The area profile of a run as a PDF: outcome, themes, the indicators against the benchmark (the
+    page's chart with its text and table), the series against the reference group (``trends``, the
+    page's charts) and the sources."""
+    from ... import grafieken
+
     rij = run.gebieden[run.gebieden["code"] == code].iloc[0].to_dict()
     rij["uitleg"] = ONTBREEKT if ontbreekt(rij.get("uitleg")) else str(rij["uitleg"])
     ind = run.indicatoren[run.indicatoren["code"] == code].to_dict("records")
+    periode = str(run.methode["scope"]["periode"])
     for i in ind:
-        i["label"] = indicatorlabel(i["indicator"])
+        info = indicatorinfo(str(i["indicator"]))
+        i |= {"label": info.label, "eenheid": info.eenheid, "definitie": info.definitie}
+        i["bron"] = bron_van(str(i["indicator"]), periode)
     themalabels = _themalabels(run)
     themas = run.themas[run.themas["code"] == code].to_dict("records")
     for t in themas:
@@ -231,6 +241,8 @@ def pdf_gebied(run: Run, code: str) -> bytes:
             "themas": themas,
             "niveau": f"{run.methode['scope']['niveau']}, periode {run.methode['scope']['periode']}",
             "citaties": citaties(run),
+            "grafiek": grafieken.profielgrafiek(run, code),
+            "trendgrafieken": grafieken.trendgrafieken(trends),
         },
     )
 

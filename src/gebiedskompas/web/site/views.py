@@ -14,13 +14,14 @@ from urllib.parse import urlencode
 import pandas as pd
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 
-from ... import presentatie
+from ... import kaartcontext, presentatie
 from ...catalogus import catalogus
 from ...codes import niveau_van, normaliseer
 from ...errors import InvoerFout
@@ -38,7 +39,7 @@ from ..monitoring import diensten as d
 from ..monitoring import lezen, revisie
 from ..monitoring import models as m
 from ..monitoring.paragraaf import als_html
-from ..monitoring.rollen import mag, rol_van
+from ..monitoring.rollen import mag, rechten, rol_van
 from . import formulieren as f
 from . import runs
 from .pdf import analyseinhoud, pdf_analyse, pdf_effect, pdf_gebied
@@ -92,8 +93,9 @@ def _cachesleutel(request: HttpRequest, rol: str) -> str:
     delen = (
         request.get_full_path(),
         rol,
-        # a coordinator's pages hold the forms of their own programmes
-        request.user.pk if rol == "gebiedscoordinator" else None,
+        # pages of roles that may write hold forms with the user's own CSRF token (they also post
+        # without JavaScript), a coordinator's pages the forms of their own programmes
+        request.user.pk if rol != "lezer" else None,
         request.headers.get("HX-Request", ""),
         Opslag(d.toestand_map()).huidige_versie(),
         handtekening,
@@ -281,10 +283,32 @@ def _kaartbronnen() -> dict[str, Any]:
     return {"opslag": Opslag(d.toestand_map()), "toestand": d.toestand()}
 
 
-@pagina
-def kaart(request: HttpRequest, run: str) -> HttpResponse:
-    r = runs.laad(run)
-    laag = request.GET.get("laag", presentatie.STANDAARDLAAG)
+def _programma() -> list[dict[str, Any]]:
+    return presentatie.programmagrenzen(m.Gebiedsaanpak.objects.order_by("naam"))
+
+
+def _inzoom(r: runs.Run, laag: str, binnen: str) -> kaartcontext.Inzoom:
+    try:
+        return kaartcontext.inzoom(r, laag, binnen, [runs.laad(n) for n in runs.namen()], **_kaartbronnen())
+    except InvoerFout as e:
+        raise Http404(str(e)) from e
+
+
+def _kaartrijen(r: runs.Run, laag: str, binnen: str | None) -> dict[str, Any]:
+    """Table, legend and coverage sentence of the map of ``r``, or of a drill-down into ``binnen``."""
+    if binnen:
+        z = _inzoom(r, laag, binnen)
+        klassen = presentatie.kaartklassen(z.bron, z.laag) if z.bron is not None else None
+        naam = d.register().naam(binnen) or binnen
+        return {
+            "rijen": kaartcontext.inzoomrijen(z),
+            "klassen": klassen,
+            "benchmark": z.waarden["benchmark"],
+            "keuze": z.keuze,
+            "dekking": kaartcontext.inzoomdekking(z, naam),
+            "bronrun": z.bron,
+            "niveau": z.niveau,
+        }
     try:
         waarden = presentatie.laagwaarden(r, laag)
     except InvoerFout as e:
@@ -292,6 +316,49 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
     klassen = presentatie.kaartklassen(r, laag, waarden["waarde"])
     keuze, getekend = presentatie.grenskeuze(r, **_kaartbronnen())
     niveau = r.methode["scope"]["niveau"]
+    return {
+        "rijen": presentatie.kaartrijen(waarden, klassen, getekend),
+        "klassen": klassen,
+        "benchmark": waarden["benchmark"],
+        "keuze": keuze,
+        "dekking": dekking(keuze)
+        if keuze is not None
+        else f"Geen grenzen van {meervoud(niveau)} in de opslag; de tabel toont alle "
+        f"{heel_getal(r.gebieden['code'].nunique())} {meervoud(niveau)}",
+        "bronrun": r,
+        "niveau": niveau,
+    }
+
+
+def _kruimels(r: runs.Run, binnen: str | None) -> list[kaartcontext.Kruimel]:
+    register = d.register()
+    provincies = kaartcontext.provincies_van(r, register)
+    codes = [] if binnen is None else ["GM" + binnen[2:6], binnen]
+    namen = {c: register.naam(c) or c for c in codes}
+    return kaartcontext.kruimelpad(binnen, [pr.naam for pr in provincies], namen)
+
+
+@pagina
+def kaart(request: HttpRequest, run: str) -> HttpResponse:
+    r = runs.laad(run)
+    laag = request.GET.get("laag", presentatie.STANDAARDLAAG)
+    binnen = request.GET.get("binnen") or None
+    inhoud = _kaartrijen(r, laag, binnen)
+    klassen, bench, bronrun = inhoud["klassen"], inhoud["benchmark"], inhoud["bronrun"]
+    for rij in inhoud["rijen"]:
+        deel = kaartcontext.deelniveau(rij["code"])
+        rij["inzoom"] = rij["code"] if deel else None
+        rij["inzoomtekst"] = f"{meervoud(deel).capitalize()} van {rij['naam']}" if deel else ""
+        if rij.get("delen"):
+            rij["inzoomtekst"] += f" ({rij['delen']})"
+        rij["profielrun"] = None if rij.get("zonder_waarde") or bronrun is None else bronrun.naam
+    provincies = kaartcontext.provincies_van(r, d.register())
+    gemeenten = {c for pr in provincies for c in pr.gemeenten}
+    keuzes = kaartcontext.gemeenten_van(
+        d.register(), {pr.code for pr in provincies}, kaartcontext.analysejaar(r)
+    )
+    adres = {"laag": laag} | ({"binnen": binnen} if binnen else {})
+    kruimels = _kruimels(r, binnen)
     return render(
         request,
         "site/kaart.html",
@@ -299,35 +366,56 @@ def kaart(request: HttpRequest, run: str) -> HttpResponse:
             "run": r,
             "laag": laag,
             "lagen": presentatie.lagen(r),
-            "rijen": presentatie.kaartrijen(waarden, klassen, getekend),
-            "legenda": klassen.legenda,
-            "legendatekst": klassen.uitleg,
+            "binnen": binnen,
+            "kruimels": kruimels,
+            "plaats": kruimels[-1].naam,
+            "bronrun": bronrun,
+            "niveau": inhoud["niveau"],
+            "niveaus": meervoud(inhoud["niveau"]),
+            "deelniveaus": meervoud(kaartcontext.ONDERNIVEAU.get(inhoud["niveau"], "")),
+            "rijen": inhoud["rijen"],
+            "legenda": klassen.legenda if klassen is not None else [],
+            "legendatekst": klassen.uitleg
+            if klassen is not None
+            else f"Geen kleuren: {kaartcontext.GEEN_WAARDE_TEKST}.",
             "geen_waarde": presentatie.GEEN_WAARDE,
-            "benchmark": waarden["benchmark"].dropna().median()
-            if waarden["benchmark"].notna().any()
-            else None,
-            "keuze": keuze,
-            "dekking": dekking(keuze)
-            if keuze is not None
-            else f"Geen grenzen van {meervoud(niveau)} in de opslag; de tabel toont alle "
-            f"{heel_getal(r.gebieden['code'].nunique())} {meervoud(niveau)}",
-            "bron": bronvermelding(keuze),
+            "benchmark": bench.dropna().median() if bench.notna().any() else None,
+            "keuze": inhoud["keuze"],
+            "dekking": inhoud["dekking"],
+            "bron": bronvermelding(inhoud["keuze"]),
+            "programmas": kaartcontext.programmas_in(_programma(), gemeenten, binnen),
+            "gemeentekeuzes": keuzes,
+            "geo": urlencode(adres),
         },
     )
 
 
 @pagina
 def kaart_geo(request: HttpRequest, run: str) -> JsonResponse:
+    r = runs.laad(run)
+    laag = request.GET.get("laag", presentatie.STANDAARDLAAG)
+    binnen = request.GET.get("binnen") or None
+    if binnen:
+        return JsonResponse(kaartcontext.inzoom_geojson(_inzoom(r, laag, binnen), _programma()))
     try:
         geo = presentatie.kaart_geojson(
-            runs.laad(run),
-            request.GET.get("laag", presentatie.STANDAARDLAAG),
-            register=d.register(),
-            programma=presentatie.programmagrenzen(m.Gebiedsaanpak.objects.all()),
-            **_kaartbronnen(),
+            r, laag, register=d.register(), programma=_programma(), **_kaartbronnen()
         )
     except InvoerFout as e:
         raise Http404(str(e)) from e
+    return JsonResponse(geo)
+
+
+@pagina
+def kaart_context(request: HttpRequest, run: str) -> JsonResponse:
+    """Gemeente borders and names, provincie outline and programme areas around the map's areas."""
+    r = runs.laad(run)
+    bronnen = _kaartbronnen()
+    geo = kaartcontext.kaartcontext(r, register=d.register(), **bronnen)
+    programma = [kaartcontext.Programma(p["naam"], tuple(p["codes"])) for p in _programma()]
+    geo["features"] = geo["features"] + kaartcontext.programma_geojson(
+        programma, jaar=kaartcontext.analysejaar(r), **bronnen
+    )
     return JsonResponse(geo)
 
 
@@ -345,6 +433,7 @@ def _lees_object(pad: str) -> dict[str, Any]:
 @pagina
 def gebied(request: HttpRequest, code: str) -> HttpResponse:
     from ... import grafieken
+    from ...profiel import kies_referentie, kruimelpad, onderliggende, referentiekeuzes
 
     code = normaliseer(code)
     if niveau_van(code) is None:
@@ -353,6 +442,10 @@ def gebied(request: HttpRequest, code: str) -> HttpResponse:
     if not keuze.is_valid():
         fout = {"titel": "Gebiedsprofiel", "fout": keuze.fouttekst()}
         return render(request, "site/fout.html", fout, status=400)
+    try:
+        referentie = kies_referentie(request.GET.get("referentie"))
+    except InvoerFout as e:
+        return render(request, "site/fout.html", {"titel": "Gebiedsprofiel", "fout": str(e)}, status=400)
     register = d.register()
     profiel: dict[str, Any] = (
         register.profiel(code)
@@ -368,11 +461,29 @@ def gebied(request: HttpRequest, code: str) -> HttpResponse:
         "plaats": presentatie.plaats_in_analyses([runs.laad(n) for n in runs.namen()], code),
         "trend": _trend(d.toestand(), code),
         "aanpakken": lezen.programmas(regiocode=code),
+        "referentie": referentie,
+        "referentiekeuzes": referentiekeuzes(),
+        "kruimelpad": kruimelpad(register, code),
+        "onderliggend": onderliggende(register, code),
+        "trendgrafieken": grafieken.trendgrafieken(_profieltrends(code, run, referentie)),
     }
     if run is not None:
         context |= presentatie.gebiedsprofiel(run, code)
         context["grafiek"] = grafieken.profielgrafiek(run, code)
     return render(request, "site/gebied.html", context)
+
+
+def _profieltrends(code: str, run: runs.Run | None, referentie: str) -> list[Any]:
+    """The series of the profile's indicators against the reference group: the indicators of the
+    analysis shown (else of every saved analysis) and the context indicators."""
+    from ...profiel import profielindicatoren, profieltrends
+
+    bronnen = [run] if run is not None else [runs.laad(n) for n in runs.namen()]
+    ids = [str(i["id"]) for r in bronnen for t in r.methode["thema"] for i in t["indicator"]]
+    richtingen = {i: presentatie.indicatorrichting(run, i) for i in ids} if run is not None else None
+    return profieltrends(
+        d.toestand(), code, profielindicatoren(ids), referentie, register=d.register(), richtingen=richtingen
+    )
 
 
 def _jaarregel(jaar: dict[str, Any]) -> dict[str, Any]:
@@ -404,10 +515,17 @@ def _trend(toestand: Any, code: str) -> dict[str, Any]:
 
 @pagina
 def rapport_gebied(request: HttpRequest, run: str, code: str) -> HttpResponse:
+    from ...profiel import kies_referentie
+
     r = runs.laad(run)
     if code not in set(r.gebieden["code"]):
         raise Http404("gebied niet in deze analyse")
-    return _pdf(pdf_gebied(r, code), f"gebiedsprofiel-{code}.pdf")
+    try:
+        referentie = kies_referentie(request.GET.get("referentie"))
+    except InvoerFout as e:
+        raise Http404(str(e)) from e
+    trends = _profieltrends(code, r, referentie)
+    return _pdf(pdf_gebied(r, code, trends), f"gebiedsprofiel-{code}.pdf")
 
 
 @pagina
@@ -434,18 +552,78 @@ def _pdf(inhoud: bytes, naam: str) -> HttpResponse:
 
 # --- monitoring ------------------------------------------------------------------------------------
 
+MELDINGZOUT = "gebiedskompas.site.melding"
+
+
+def _melding(request: HttpRequest) -> dict[str, str] | None:
+    """The success message after a save without JavaScript (POST, redirect, GET). It is signed, so no
+    address can put other words on the page."""
+    try:
+        vak, tekst = signing.loads(request.GET.get("melding", ""), salt=MELDINGZOUT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return {"vak": str(vak), "tekst": str(tekst)}
+
+
+def _met_melding(adres: str, vak: str, tekst: str) -> str:
+    melding = signing.dumps([vak, tekst], salt=MELDINGZOUT, compress=True)
+    return f"{adres}?{urlencode({'melding': melding})}#{vak}-blok"
+
+
+def _schrijfantwoord(
+    request: HttpRequest,
+    formulier: f.Schrijven,
+    status: int,
+    vak: str,
+    adres: str,
+    fragment: Callable[[], HttpResponse],
+    pagina: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """The answer to a form. htmx swaps the form's ``fragment`` (or, after a save that changes the page
+    as a whole, loads the page again with the message); without JavaScript a save goes
+    back to the page with its message (POST/redirect/GET) and an invalid or refused form shows the
+    whole page with that form open and its errors next to the fields."""
+    if request.headers.get("HX-Request"):
+        if status != 200 or vak.split("-")[0] in FRAGMENTVAKKEN:
+            return fragment()
+        antwoord = HttpResponse(status=204)
+        antwoord["HX-Redirect"] = _met_melding(adres, vak, formulier.melding)
+        return antwoord
+    if status == 200:
+        return redirect(_met_melding(adres, vak, formulier.melding))
+    return pagina(status)
+
+
+# Forms whose saved fragment (the empty form with its message and the list it changed) is enough;
+# after any other save the page is loaded again, as its overview counts change too.
+FRAGMENTVAKKEN = {"meting", "fase", "partner", "interventie", "les"}
+
+
+def _melding_bij(melding: dict[str, str] | None, vak: str, tekst: str) -> dict[str, str] | None:
+    return {"vak": vak, "tekst": tekst} if tekst else melding
+
 
 @pagina
 def doelenboom(request: HttpRequest, kader: str) -> HttpResponse:
-    return render(
-        request,
-        "site/doelenboom.html",
-        {
-            "boom": lezen.doelenboom(kader),
-            "mag_meten": mag(request.user, "meting_invoeren"),
-            "formulier": f.MetingFormulier(auto_id=False),
-        },
-    )
+    return _doelenboompagina(request, kader)
+
+
+def _doelenboompagina(
+    request: HttpRequest, kader: str, status: int = 200, fout: dict[str, Any] | None = None
+) -> HttpResponse:
+    boom = lezen.doelenboom(kader)
+    recht = rechten(request.user, "meting_invoeren", "excel_importeren")
+    context = {
+        "boom": boom,
+        "tellingen": boom.statustellingen(),
+        "mag_meten": recht["meting_invoeren"],
+        "mag_importeren": recht["excel_importeren"],
+        "formulier": f.MetingFormulier(auto_id=False),
+        "excelformulier": f.ExcelImportFormulier(),
+        "melding": _melding(request),
+        **(fout or {}),
+    }
+    return render(request, "site/doelenboom.html", context, status=status)
 
 
 @pagina
@@ -453,14 +631,45 @@ def doelenboom(request: HttpRequest, kader: str) -> HttpResponse:
 def meting_opslaan(request: HttpRequest, pk: int) -> HttpResponse:
     """A new measurement from the doelenboom: the form again (empty, with a message, or with its
     errors) and the indicator's new status."""
-    formulier = f.MetingFormulier(request.POST, indicator=lezen.indicator(pk), auto_id=f"meting-{pk}-%s")
+    indicator = lezen.indicator(pk)
+    formulier = f.MetingFormulier(request.POST, indicator=indicator, auto_id=f"meting-{pk}-%s")
     status = formulier.verwerk(request.user)
-    context = {
-        "indicator": lezen.indicatorknoop(lezen.indicator(pk)),
-        "formulier": f.MetingFormulier(auto_id=False) if status == 200 else formulier,
-        "melding": formulier.melding,
-    }
-    return render(request, "site/_meting_formulier.html", context, status=status)
+    knoop = lezen.indicatorknoop(lezen.indicator(pk))
+    kader = m.Beleidskader.objects.get(doelen__indicatoren=indicator).afkorting
+
+    def fragment() -> HttpResponse:
+        context = {
+            "indicator": knoop,
+            "formulier": f.MetingFormulier(auto_id=False) if status == 200 else formulier,
+            "melding": _melding_bij(None, knoop.vak, formulier.melding),
+            "vernieuw": status == 200,
+        }
+        return render(request, "site/_meting_formulier.html", context, status=status)
+
+    def pagina_(s: int) -> HttpResponse:
+        return _doelenboompagina(request, kader, s, {"fout_id": pk, "foutformulier": formulier})
+
+    adres = f"/monitoring/doelenboom/{kader}/"
+    return _schrijfantwoord(request, formulier, status, knoop.vak, adres, fragment, pagina_)
+
+
+@pagina
+@require_POST
+def excel_importeren(request: HttpRequest, kader: str) -> HttpResponse:
+    """An Excel workbook for the goal tree: all or nothing; an error names sheet, row and column."""
+    k = lezen.doelenboom(kader).kader
+    formulier = f.ExcelImportFormulier(request.POST, request.FILES, kader=k)
+    status = formulier.verwerk(request.user)
+
+    def fragment() -> HttpResponse:
+        context = {"excelformulier": formulier, "kader": k}
+        return render(request, "site/_excel_formulier.html", context, status=status)
+
+    def pagina_(s: int) -> HttpResponse:
+        return _doelenboompagina(request, kader, s, {"excelformulier": formulier})
+
+    adres = f"/monitoring/doelenboom/{kader}/"
+    return _schrijfantwoord(request, formulier, status, "excel", adres, fragment, pagina_)
 
 
 @pagina
@@ -486,25 +695,78 @@ def paragraaf(request: HttpRequest, product: int) -> HttpResponse:
 
 @pagina
 def aanpakken(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/aanpakken.html", {"aanpakken": lezen.programmas()})
+    return _aanpakkenpagina(request)
+
+
+def _aanpakkenpagina(
+    request: HttpRequest, status: int = 200, formulier: f.AanpakFormulier | None = None
+) -> HttpResponse:
+    programmas = lezen.programmas()
+    context: dict[str, Any] = {
+        "aanpakken": programmas,
+        "tellingen": lezen.fasetellingen(programmas),
+        "melding": _melding(request),
+    }
+    if mag(request.user, "aanpak_aanmaken"):
+        context["formulier"] = formulier or f.AanpakFormulier()
+    return render(request, "site/aanpakken.html", context, status=status)
+
+
+@pagina
+@require_POST
+def aanpak_nieuw(request: HttpRequest) -> HttpResponse:
+    formulier = f.AanpakFormulier(request.POST)
+    status = formulier.verwerk(request.user)
+
+    def fragment() -> HttpResponse:
+        return render(request, "site/_aanpak_formulier.html", {"formulier": formulier}, status=status)
+
+    def pagina_(s: int) -> HttpResponse:
+        return _aanpakkenpagina(request, s, formulier)
+
+    return _schrijfantwoord(request, formulier, status, "aanpak", "/monitoring/aanpakken/", fragment, pagina_)
 
 
 @pagina
 def aanpak(request: HttpRequest, pk: int) -> HttpResponse:
+    return _aanpakpagina(request, pk)
+
+
+def _aanpakformulier(
+    soort: str,
+    request: HttpRequest,
+    a: m.Gebiedsaanpak,
+    data: Any = None,
+    recht: dict[str, bool] | None = None,
+) -> f.Schrijven:
+    klasse = AANPAKFORMULIEREN[soort][0]
+    if klasse is f.AanpakWijzigen:
+        toewijzen = (recht or rechten(request.user, "coordinatoren_toewijzen"))["coordinatoren_toewijzen"]
+        return f.AanpakWijzigen(data, aanpak=a, coordinatoren=toewijzen)
+    return klasse(data, aanpak=a)
+
+
+def _aanpakpagina(
+    request: HttpRequest, pk: int, status: int = 200, fout: f.Schrijven | None = None
+) -> HttpResponse:
     a = lezen.aanpak(pk)
     # phases, partners and interventions share one rule (rollen.AANPAKACTIES); the services check each
-    mag_bewerken = mag(request.user, "fase_toevoegen", a)
-    context: dict[str, Any] = {"p": lezen.programma(pk), "mag_bewerken": mag_bewerken}
-    if mag_bewerken:
-        context |= {
-            "faseformulier": f.FaseFormulier(aanpak=a),
-            "partnerformulier": f.PartnerFormulier(aanpak=a),
-            "interventieformulier": f.InterventieFormulier(aanpak=a),
-        }
-    return render(request, "site/aanpak.html", context)
+    recht = rechten(request.user, "fase_toevoegen", "coordinatoren_toewijzen", aanpak=a)
+    mag_bewerken = recht["fase_toevoegen"]
+    context: dict[str, Any] = {
+        "p": lezen.programma(pk),
+        "mag_bewerken": mag_bewerken or fout is not None,
+        "melding": _melding(request),
+    }
+    if mag_bewerken or fout is not None:
+        for soort in AANPAKFORMULIEREN:
+            bound = fout is not None and fout.voorvoegsel == AANPAKFORMULIEREN[soort][0].voorvoegsel
+            context[f"{soort}formulier"] = fout if bound else _aanpakformulier(soort, request, a, recht=recht)
+    return render(request, "site/aanpak.html", context, status=status)
 
 
 AANPAKFORMULIEREN: dict[str, tuple[type[f.Schrijven], str]] = {
+    "gegevens": (f.AanpakWijzigen, "site/_gegevens_formulier.html"),
     "fase": (f.FaseFormulier, "site/_fase_formulier.html"),
     "partner": (f.PartnerFormulier, "site/_partner_formulier.html"),
     "interventie": (f.InterventieFormulier, "site/_interventie_formulier.html"),
@@ -514,40 +776,141 @@ AANPAKFORMULIEREN: dict[str, tuple[type[f.Schrijven], str]] = {
 @pagina
 @require_POST
 def aanpak_opslaan(request: HttpRequest, pk: int, soort: str) -> HttpResponse:
-    """A new phase, partner or intervention of a programme: the form's fragment again, and after a
-    save the programme's list it changed."""
+    """A programme's data, or a new phase, partner or intervention: the form's fragment again, and after
+    a save the programme's list it changed."""
     if soort not in AANPAKFORMULIEREN:
         raise Http404(f"Onbekend formulier '{soort}'.")
-    klasse, sjabloon = AANPAKFORMULIEREN[soort]
+    sjabloon = AANPAKFORMULIEREN[soort][1]
     a = lezen.aanpak(pk)
-    formulier = klasse(request.POST, aanpak=a)
+    formulier = _aanpakformulier(soort, request, a, request.POST)
     status = formulier.verwerk(request.user)
-    context = {
-        "p": lezen.programma(pk),
-        "formulier": klasse(aanpak=a) if status == 200 else formulier,
-        "melding": formulier.melding,
-    }
-    return render(request, sjabloon, context, status=status)
+
+    def fragment() -> HttpResponse:
+        context = {
+            "p": lezen.programma(pk),
+            "formulier": _aanpakformulier(soort, request, lezen.aanpak(pk)) if status == 200 else formulier,
+            "melding": _melding_bij(None, soort, formulier.melding),
+            "vernieuw": status == 200,
+        }
+        return render(request, sjabloon, context, status=status)
+
+    def pagina_(s: int) -> HttpResponse:
+        return _aanpakpagina(request, pk, s, formulier)
+
+    adres = f"/monitoring/aanpakken/{pk}/"
+    return _schrijfantwoord(request, formulier, status, soort, adres, fragment, pagina_)
 
 
 @pagina
 def aanvragen(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/aanvragen.html", {"regelingen": lezen.regelingen(), "deals": lezen.deals()})
+    return _aanvragenpagina(request)
+
+
+def _aanvragenpagina(
+    request: HttpRequest, status: int = 200, fout: dict[str, Any] | None = None
+) -> HttpResponse:
+    fout = fout or {}
+    regelingen = lezen.regelingen()
+    recht = rechten(request.user, "aanvraag_status", "aanvraag_indienen", "deal_aanmaken")
+    mag_status = recht["aanvraag_status"]
+
+    def statusformulier(a: lezen.Aanvraagregel) -> f.AanvraagStatusFormulier | None:
+        if fout.get("fout_id") == a.id:
+            return cast(f.AanvraagStatusFormulier, fout["foutformulier"])
+        return f.AanvraagStatusFormulier(aanvraag=a) if mag_status and a.overgangen else None
+
+    context: dict[str, Any] = {
+        "tabellen": [(r, [(a, statusformulier(a)) for a in r.aanvragen]) for r in regelingen],
+        "deals": lezen.deals(),
+        "tellingen": lezen.aanvraagtellingen(regelingen),
+        "melding": _melding(request),
+    }
+    if recht["aanvraag_indienen"] and regelingen:
+        keuzes = [(r.id, r.naam) for r in regelingen]
+        context["aanvraagformulier"] = fout.get("aanvraagformulier") or f.AanvraagFormulier(regelingen=keuzes)
+    if recht["deal_aanmaken"]:
+        context["dealformulier"] = fout.get("dealformulier") or f.DealFormulier()
+    return render(request, "site/aanvragen.html", context, status=status)
+
+
+@pagina
+@require_POST
+def aanvraag_opslaan(request: HttpRequest) -> HttpResponse:
+    keuzes = list(m.Regeling.objects.order_by("naam").values_list("id", "naam"))
+    formulier = f.AanvraagFormulier(request.POST, regelingen=keuzes)
+    status = formulier.verwerk(request.user)
+
+    def fragment() -> HttpResponse:
+        return render(
+            request, "site/_aanvraag_formulier.html", {"aanvraagformulier": formulier}, status=status
+        )
+
+    def pagina_(s: int) -> HttpResponse:
+        return _aanvragenpagina(request, s, {"aanvraagformulier": formulier})
+
+    return _schrijfantwoord(
+        request, formulier, status, "aanvraag", "/monitoring/subsidies/", fragment, pagina_
+    )
+
+
+@pagina
+@require_POST
+def aanvraag_status_opslaan(request: HttpRequest, pk: int) -> HttpResponse:
+    a = m.Aanvraag.objects.select_related("regeling").filter(pk=pk).first()
+    if a is None:
+        raise Http404(f"Aanvraag {pk} bestaat niet (meer).")
+    regel = lezen.aanvraagregel(a, a.regeling)
+    formulier = f.AanvraagStatusFormulier(request.POST, aanvraag=a)
+    status = formulier.verwerk(request.user)
+
+    def fragment() -> HttpResponse:
+        context = {"a": regel, "formulier": formulier}
+        return render(request, "site/_aanvraagstatus_formulier.html", context, status=status)
+
+    def pagina_(s: int) -> HttpResponse:
+        return _aanvragenpagina(request, s, {"fout_id": pk, "foutformulier": formulier})
+
+    return _schrijfantwoord(
+        request, formulier, status, regel.vak, "/monitoring/subsidies/", fragment, pagina_
+    )
+
+
+@pagina
+@require_POST
+def deal_opslaan(request: HttpRequest) -> HttpResponse:
+    formulier = f.DealFormulier(request.POST)
+    status = formulier.verwerk(request.user)
+
+    def fragment() -> HttpResponse:
+        return render(request, "site/_deal_formulier.html", {"dealformulier": formulier}, status=status)
+
+    def pagina_(s: int) -> HttpResponse:
+        return _aanvragenpagina(request, s, {"dealformulier": formulier})
+
+    return _schrijfantwoord(request, formulier, status, "deal", "/monitoring/subsidies/", fragment, pagina_)
 
 
 @pagina
 def lessen(request: HttpRequest) -> HttpResponse:
     """The lerend netwerk: search (htmx swaps the list) and, for who may, a form for a new lesson."""
-    zoek = f.LessenZoeken(request.GET)
-    status = 200 if zoek.is_valid() else 400
+    return _lessenpagina(request)
+
+
+def _lessenpagina(
+    request: HttpRequest, status: int = 200, formulier: f.LesFormulier | None = None
+) -> HttpResponse:
+    zoek = f.LessenZoeken(request.GET if formulier is None else {})
+    if not zoek.is_valid():
+        status = 400
     context: dict[str, Any] = {
         "zoek": zoek,
-        "lessen": lezen.lessen(zoek.cleaned_data["q"], zoek.cleaned_data["soort"]) if status == 200 else [],
+        "lessen": lezen.lessen(zoek.cleaned_data["q"], zoek.cleaned_data["soort"]) if zoek.is_valid() else [],
+        "melding": _melding(request),
     }
-    if request.headers.get("HX-Request"):
+    if request.headers.get("HX-Request") and formulier is None:
         return render(request, "site/_lessen_lijst.html", context, status=status)
     eigen = lezen.aanpakken_voor(request.user, "les_toevoegen")
-    context["formulier"] = f.LesFormulier(aanpakken=eigen) if eigen.exists() else None
+    context["formulier"] = formulier or (f.LesFormulier(aanpakken=eigen) if eigen.exists() else None)
     return render(request, "site/lessen.html", context, status=status)
 
 
@@ -557,11 +920,18 @@ def les_opslaan(request: HttpRequest) -> HttpResponse:
     eigen = lezen.aanpakken_voor(request.user, "les_toevoegen")
     formulier = f.LesFormulier(request.POST, aanpakken=eigen)
     status = formulier.verwerk(request.user)
-    context = {
-        "formulier": f.LesFormulier(aanpakken=eigen) if status == 200 else formulier,
-        "melding": formulier.melding,
-    }
-    return render(request, "site/_les_formulier.html", context, status=status)
+
+    def fragment() -> HttpResponse:
+        context = {
+            "formulier": f.LesFormulier(aanpakken=eigen) if status == 200 else formulier,
+            "melding": _melding_bij(None, "les", formulier.melding),
+        }
+        return render(request, "site/_les_formulier.html", context, status=status)
+
+    def pagina_(s: int) -> HttpResponse:
+        return _lessenpagina(request, s, formulier)
+
+    return _schrijfantwoord(request, formulier, status, "les", "/monitoring/lessen/", fragment, pagina_)
 
 
 # --- effect of a programme ------------------------------------------------------------------------

@@ -4,25 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0002_revisie'),
+        ("monitoring", "0002_revisie"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='maat',
-            field=models.CharField(choices=[('waarde', 'Waarde in de gebieden'), ('verschil', 'Verschil met een referentie (trendbreuk)'), ('effect', 'Effect van de aanpak (tegen vergelijkbare gebieden)')], default='waarde', max_length=12),
+            model_name="indicator",
+            name="maat",
+            field=models.CharField(
+                choices=[
+                    ("waarde", "Waarde in de gebieden"),
+                    ("verschil", "Verschil met een referentie (trendbreuk)"),
+                    ("effect", "Effect van de aanpak (tegen vergelijkbare gebieden)"),
+                ],
+                default="waarde",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='referentie',
-            field=models.CharField(blank=True, choices=[('nl', 'Nederland'), ('stedelijkheid', 'Eigen stedelijkheidsklasse')], default='nl', max_length=16),
+            model_name="indicator",
+            name="referentie",
+            field=models.CharField(
+                blank=True,
+                choices=[("nl", "Nederland"), ("stedelijkheid", "Eigen stedelijkheidsklasse")],
+                default="nl",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='startjaar',
+            model_name="indicator",
+            name="startjaar",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]
