@@ -125,7 +125,11 @@ def test_no_accessibility_violations_on_any_page_type(browser: tuple[Any, list[s
         "/analyse/dorpen-2020-gemeente/",
         "/analyse/dorpen-2020-gemeente/ranglijst/",
         "/analyse/dorpen-2020-gemeente/kaart/",
+        "/analyse/wijken-2020-buurt/kaart/?binnen=WK091720",
+        "/analyse/nieuw/",
+        "/analyse/vergelijk/?a=dorpen-2020-gemeente&b=wijken-2020-buurt",
         "/gebied/GM0889/",
+        "/gebied/WK091720/?referentie=provincie",
         "/monitoring/doelenboom/SLB/",
         f"/monitoring/paragraaf/{product}/",
         "/monitoring/aanpakken/",
@@ -137,7 +141,7 @@ def test_no_accessibility_violations_on_any_page_type(browser: tuple[Any, list[s
     for url in paginas:
         page.goto(basis + url)
         if "kaart" in url:
-            page.wait_for_selector("#kaart[data-klaar=ja]", timeout=10_000)
+            page.wait_for_selector("#kaart[data-klaar=ja]", timeout=20_000)
         gevonden[url] = _axe(page)
     assert gevonden == {url: [] for url in paginas}
     assert extern == []
