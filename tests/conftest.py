@@ -109,3 +109,11 @@ def _lege_paginacache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A fast password hash for the test users (the production hasher takes 0,2 s per user by design;
+    the tests create four users per test that logs in)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

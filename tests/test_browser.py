@@ -12,20 +12,13 @@ import pytest
 
 from gebiedskompas.web.monitoring import models as m
 
-from .webhulp import ROLLEN, WACHTWOORD, gebruikers_en_voorbeeld
+from .browserhulp import ARGS, CHROMIUM, chromium
+from .browserhulp import axe as _axe
+from .browserhulp import log_in as _login
+from .webhulp import ROLLEN, gebruikers_en_voorbeeld
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[1] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--no-sandbox",
-    "--use-gl=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+__all__ = ["ARGS", "CHROMIUM", "_axe", "_login"]  # imported by the other browser tests
+
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
@@ -42,38 +35,8 @@ def omgeving(live_server: Any, settings: Any, web_opslag: Path) -> Iterator[str]
 
 @pytest.fixture
 def browser(omgeving: str) -> Iterator[tuple[Any, list[str], str]]:
-    from playwright.sync_api import sync_playwright
-
-    extern: list[str] = []
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = b.new_context(accept_downloads=True)
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith(omgeving) or r.request.url.startswith("data:"):
-                r.continue_()
-            else:
-                extern.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+    with chromium(omgeving, accept_downloads=True) as (context, extern):
         yield context, extern, omgeving
-        b.close()
-
-
-def _login(page: Any, basis: str, rol: str) -> None:
-    page.goto(f"{basis}/inloggen/")
-    page.fill("#id_username", rol)
-    page.fill("#id_password", WACHTWOORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{basis}/")
-
-
-def _axe(page: Any) -> list[Any]:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
-        .map(v => [v.id, v.nodes.length])""")
 
 
 def test_click_through_map_profile_and_report(browser: tuple[Any, list[str], str]) -> None:

@@ -4,7 +4,6 @@ or down to the wijken, a Dutch error when the map data fails, no outside request
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from .test_browser import ARGS, CHROMIUM, _axe, _login
+from .browserhulp import axe as _axe
+from .browserhulp import chromium
+from .browserhulp import log_in as _login
 from .webhulp import gebruikers_en_voorbeeld
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -23,32 +24,13 @@ BUURTEN = "wijken-2020-buurt"
 @pytest.fixture
 def browser(live_server: Any, settings: Any, web_opslag: Path) -> Iterator[tuple[Any, list[str], str]]:
     """A chromium context on the live server; requests elsewhere are refused and listed."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debians chromium (zie .ci/run)")
-    from playwright.sync_api import sync_playwright
-
     settings.OPSLAG = web_opslag
     gebruikers_en_voorbeeld()
-    basis = live_server.url
-    extern: list[str] = []
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = b.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith(basis) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    extern.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            yield context, extern, basis
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(live_server.url, viewport={"width": 1280, "height": 900}, device_scale_factor=1) as (
+        c,
+        extern,
+    ):
+        yield c, extern, live_server.url
 
 
 def _wacht_op_kaart(page: Any, labels: int = 1) -> None:

@@ -6,14 +6,15 @@ page, no sideways scrolling on a phone, and the same charts in the PDF. Screensh
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_browser import ARGS, CHROMIUM, _axe, _login
+from .browserhulp import axe as _axe
+from .browserhulp import chromium
+from .browserhulp import log_in as _login
 from .webhulp import gebruikers_en_voorbeeld
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -27,34 +28,15 @@ ERVAREN = "gezondheid_gemeente.ervaren_gezondheid_goed.18plus"
 @pytest.fixture
 def pagina(live_server: Any, settings: Any, web_opslag: Path) -> Iterator[tuple[Any, list[str], str]]:
     """A logged-in analyst's page on the live server; requests elsewhere are refused and listed."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debians chromium (zie .ci/run)")
-    from playwright.sync_api import sync_playwright
-
     settings.OPSLAG = web_opslag
     gebruikers_en_voorbeeld()
-    basis = live_server.url
-    extern: list[str] = []
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = b.new_context(viewport=BREED, device_scale_factor=1, accept_downloads=True)
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith(basis) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    extern.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            page = context.new_page()
-            _login(page, basis, "analist")
-            yield page, extern, basis
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(live_server.url, viewport=BREED, device_scale_factor=1, accept_downloads=True) as (
+        c,
+        extern,
+    ):
+        page = c.new_page()
+        _login(page, live_server.url, "analist")
+        yield page, extern, live_server.url
 
 
 def _scherm(page: Any, naam: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,9 @@ from PIL import Image
 from gebiedskompas import presentatie
 from gebiedskompas.analyse import opgeslagen
 
-from .test_browser import ARGS, CHROMIUM, _axe, _login
+from .browserhulp import axe as _axe
+from .browserhulp import chromium
+from .browserhulp import log_in as _login
 from .webhulp import gebruikers_en_voorbeeld
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -35,32 +36,13 @@ OPACITEIT = 0.85  # the map's fill-opacity, over a white background
 @pytest.fixture
 def browser(live_server: Any, settings: Any, web_opslag: Path) -> Iterator[tuple[Any, list[str], str]]:
     """A logged-in-ready chromium context on the live server; requests elsewhere are refused and listed."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debians chromium (zie .ci/run)")
-    from playwright.sync_api import sync_playwright
-
     settings.OPSLAG = web_opslag
     gebruikers_en_voorbeeld()
-    basis = live_server.url
-    extern: list[str] = []
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = b.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith(basis) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    extern.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            yield context, extern, basis
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(live_server.url, viewport={"width": 1280, "height": 900}, device_scale_factor=1) as (
+        c,
+        extern,
+    ):
+        yield c, extern, live_server.url
 
 
 def _run(web_opslag: Path, naam: str = DORPEN) -> opgeslagen.Run:

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from .test_browser import ARGS, CHROMIUM, _axe, _login
+from .browserhulp import axe as _axe
+from .browserhulp import chromium
+from .browserhulp import log_in as _login
 from .webhulp import gebruikers_en_voorbeeld
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -31,33 +33,12 @@ def browser(
 ) -> Iterator[tuple[Any, list[str], str]]:
     """A chromium context on the live server over a copy of the web store (the run saved here stays
     out of the other tests); requests elsewhere are refused and listed."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debians chromium (zie .ci/run)")
-    from playwright.sync_api import sync_playwright
-
     settings.OPSLAG = tmp_path / "opslag"
     shutil.copytree(web_opslag, settings.OPSLAG)
     gebruikers_en_voorbeeld()
-    basis = live_server.url
-    extern: list[str] = []
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = b.new_context(viewport=BUREAU, device_scale_factor=1, accept_downloads=True)
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith(basis) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    extern.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            yield context, extern, basis
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    opties = {"viewport": BUREAU, "device_scale_factor": 1, "accept_downloads": True}
+    with chromium(live_server.url, **opties) as (c, extern):
+        yield c, extern, live_server.url
 
 
 def _schermafdruk(page: Any, naam: str) -> None:

@@ -64,6 +64,7 @@ def _acties(kader: m.Beleidskader, eigen: m.Gebiedsaanpak, ander: m.Gebiedsaanpa
     """Every write action as an API call; each returns the response."""
     ind = m.Indicator.objects.filter(bron="handmatig").first()
     assert ind is not None
+    eenzaam = m.Indicator.objects.get(opslag_indicator="gezondheid.eenzaam.18plus", maat="waarde")
     product = m.Product.objects.get(code="2.2.1")
     regeling = m.Regeling.objects.first()
     assert regeling is not None
@@ -102,9 +103,7 @@ def _acties(kader: m.Beleidskader, eigen: m.Gebiedsaanpak, ander: m.Gebiedsaanpa
         "status_overschrijven": lambda c: _post(
             c, f"/api/indicatoren/{ind.pk}/status/", {"status": "op_koers", "motivatie": "toegelicht"}
         ),
-        "opslag_vullen": lambda c: c.post(
-            f"/api/indicatoren/{m.Indicator.objects.get(bron='opslag').pk}/vullen/"
-        ),
+        "opslag_vullen": lambda c: c.post(f"/api/indicatoren/{eenzaam.pk}/vullen/"),
         "begrotingsregel_toevoegen": lambda c: _post(
             c,
             f"/api/producten/{product.pk}/begroting/",
@@ -124,6 +123,7 @@ def _acties(kader: m.Beleidskader, eigen: m.Gebiedsaanpak, ander: m.Gebiedsaanpa
         "coordinatoren_toewijzen": lambda c: _post(
             c, f"/api/aanpakken/{eigen.pk}/wijzigen/", {"coordinatoren": [coordinator.pk]}
         ),
+        "publiceren": lambda c: _post(c, f"/api/aanpakken/{eigen.pk}/wijzigen/", {"openbaar": True}),
         "fase_toevoegen": lambda c: _post(
             c, f"/api/aanpakken/{eigen.pk}/fasen/", {"fase": "samenwerkingsplan", "datum": "2025-12-01"}
         ),
@@ -345,7 +345,7 @@ def test_status_override_needs_motivation_and_keeps_history(
 def test_indicator_filled_from_the_store(
     voorbeeld: m.Beleidskader, echte_opslag: Opslag, gebruikers: dict[str, User]
 ) -> None:
-    ind = m.Indicator.objects.get(bron="opslag")
+    ind = m.Indicator.objects.get(bron="opslag", maat="waarde", opslag_indicator="gezondheid.eenzaam.18plus")
     w = echte_opslag.lees().waarnemingen
     deel = w[
         (w["indicator"] == "gezondheid.eenzaam.18plus")
@@ -364,7 +364,7 @@ def test_store_linked_indicator_is_filled_on_creation(
         _client(gebruikers["analist"]),
         "/api/indicatoren/",
         {
-            "doel": voorbeeld.doelen.get(code="5.2").pk,
+            "doel": voorbeeld.doelen.get(code="3.2").pk,
             "naam": "Regie over eigen leven in Vaals",
             "eenheid": "%",
             "basiswaarde": 80,

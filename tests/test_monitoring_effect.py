@@ -37,7 +37,7 @@ def analist(settings: Any, echte_opslag: Opslag) -> Client:
 
 
 def _maak(c: Client, **velden: Any) -> Any:
-    doel = m.Doel.objects.get(kader__afkorting="SLB", code="5.2")
+    doel = m.Doel.objects.get(kader__afkorting="SLB", code="3.2")
     basis = {
         "doel": doel.pk,
         "eenheid": "procentpunt",

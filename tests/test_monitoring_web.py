@@ -76,12 +76,13 @@ def _status_zelf(ind: m.Indicator) -> str:
 def test_doelenboom_counts_indicators_per_status(gebruikers: dict[str, User]) -> None:
     indicatoren = list(m.Indicator.objects.filter(doel__kader__afkorting="SLB").prefetch_related("metingen"))
     verwacht = Counter(_status_zelf(i) for i in indicatoren)
-    # the example (voorbeeld.py): 22 output targets, the subsidy count and loneliness from the store;
-    # measured after the baseline are only the three programme counts (30 June 2025): 4 new
-    # wijkaanpakken of 5 and 2 continued of 2 are op koers, 2 dorpsaanpakken of 10 beperkte voortgang;
-    # loneliness starts at its first wave in the store and has no later one in this store
-    assert len(indicatoren) == 24
-    assert verwacht == {"onbekend": 21, "op_koers": 2, "beperkte_voortgang": 1}
+    # the example (voorbeeld.py): 25 output targets of seed 002 (the subsidy count among them) and the
+    # 20 outcome indicators this test store has data for; measured after the baseline are only the
+    # three programme counts (30 June 2025): 4 new wijkaanpakken of 5 and 2 continued of 2 are op
+    # koers, 2 dorpsaanpakken of 10 beperkte voortgang; the store indicators start at their wave of
+    # 2023 or the nearest earlier one and have no later wave in this store
+    assert len(indicatoren) == 45
+    assert verwacht == {"onbekend": 42, "op_koers": 2, "beperkte_voortgang": 1}
     html = _tekst(_client(gebruikers, "lezer").get("/monitoring/doelenboom/SLB/"))
     for status in ("op_koers", "versnelling_nodig", "beperkte_voortgang", "achteruitgang", "onbekend"):
         assert _telling(html, "status", status) == verwacht[status], status
@@ -114,7 +115,7 @@ def test_baseline_and_target_show_before_the_first_measurement(gebruikers: dict[
     blok = html[
         html.index(f'<span id="status-{ind.pk}">') - 400 : html.index(f'<span id="status-{ind.pk}">') + 200
     ]
-    assert "Nulmeting 2023: 0 projecten" in blok and "Doel 2027: 30 projecten" in blok
+    assert "Nulmeting 2023: nog vast te stellen" in blok and "Doel 2027: 30 projecten" in blok
     assert "nog geen meting</strong></span>" in blok
 
 

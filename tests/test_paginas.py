@@ -57,7 +57,7 @@ def _pk(model: Any, **waar: Any) -> int:
 # page's own. None grows with the number of goals, indicators, measurements or programmes.
 QUERIES = {
     "/": 7,
-    f"/analyse/{DORPEN}/": 4,
+    f"/analyse/{DORPEN}/": 5,  # + the role check for the publish button
     f"/analyse/{DORPEN}/ranglijst/": 4,
     "/gebied/GM0889/": 10,
     "/monitoring/doelenboom/SLB/": 10,
@@ -66,7 +66,7 @@ QUERIES = {
     "/monitoring/aanpakken/": 12,
     "/monitoring/aanpakken/{aanpak}/": 15,
     "/monitoring/subsidies/": 9,  # + the role check for the application forms
-    "/monitoring/lessen/": 10,
+    "/monitoring/lessen/": 11,  # + may this user publish (the public checkbox)
 }
 
 

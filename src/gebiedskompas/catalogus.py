@@ -50,6 +50,10 @@ class Indicator(BaseModel):
     definitie: str
     bron: list[Bronkolom] = Field(default_factory=list)
     afgeleid: Afgeleid | None = None
+    # Own indicators (a province's survey) have no table in the source registry: they carry
+    # their citation and licence themselves.
+    bronvermelding: str | None = None
+    licentie: str | None = None
 
     def tabellen(self) -> list[str]:
         return [t for b in self.bron for t in b.tabellen]
@@ -81,6 +85,8 @@ class Catalogus(BaseModel):
         ind = self.get(indicator_id)
         if ind is None:
             return ""
+        if ind.bronvermelding:
+            return ind.bronvermelding
         reg = bronregister()
         tabellen = ind.tabellen() or (
             self.get(ind.afgeleid.teller).tabellen()  # type: ignore[union-attr]
@@ -90,8 +96,48 @@ class Catalogus(BaseModel):
         return "; ".join(reg.zoek(t).bronvermelding for t in dict.fromkeys(tabellen) if reg.bekend(t))
 
 
-@lru_cache(maxsize=1)
+class _EigenIndicatoren:
+    """Own indicators (``eigen.*``) of the stores read in this process, per store folder.
+
+    The store keeps their definitions; reading or writing a store registers them here, so every
+    ``catalogus()`` lookup knows them without a store argument. The merged catalogue is built
+    once per change."""
+
+    def __init__(self) -> None:
+        self.per_opslag: dict[str, tuple[Indicator, ...]] = {}
+        self.samengesteld: Catalogus | None = None
+
+    def registreer(self, opslag: str, indicatoren: list[Indicator]) -> None:
+        nieuw = tuple(indicatoren)
+        if self.per_opslag.get(opslag, ()) != nieuw:
+            self.per_opslag[opslag] = nieuw
+            self.samengesteld = None
+
+    def catalogus(self) -> Catalogus:
+        if self.samengesteld is None:
+            eigen = {i.id: i for groep in self.per_opslag.values() for i in groep}
+            basis = _basiscatalogus()
+            self.samengesteld = (
+                Catalogus.model_construct(indicator=[*basis.indicator, *eigen.values()]) if eigen else basis
+            )
+        return self.samengesteld
+
+
+_EIGEN = _EigenIndicatoren()
+
+
+def registreer_eigen(opslag: str, indicatoren: list[Indicator]) -> None:
+    """Make a store's own indicators part of ``catalogus()`` (called when a store is read or written)."""
+    _EIGEN.registreer(opslag, indicatoren)
+
+
 def catalogus() -> Catalogus:
+    """The bundled catalogue plus the own indicators of the stores read in this process."""
+    return _EIGEN.catalogus()
+
+
+@lru_cache(maxsize=1)
+def _basiscatalogus() -> Catalogus:
     tekst = resources.files("gebiedskompas.data").joinpath("indicatoren.toml").read_bytes()
     cat = Catalogus.model_validate(tomllib.loads(tekst.decode("utf-8")))
     ids = [i.id for i in cat.indicator]

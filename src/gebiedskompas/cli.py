@@ -421,6 +421,38 @@ def trend_commando(
     console.print(f"Bron: {resultaat.bronvermelding}", markup=False, highlight=False)
 
 
+@app.command("sjabloon")
+def sjabloon_commando(
+    formaat: Annotated[
+        str,
+        typer.Option("--formaat", metavar="xlsx|csv", help="Excel-werkmap (xlsx) of één CSV-bestand (csv)."),
+    ] = "xlsx",
+    uit: Annotated[
+        Path | None,
+        typer.Option(
+            "--uit",
+            metavar="PAD",
+            help="Waar het sjabloon komt (standaard: ./eigen-enquete-sjabloon.<formaat>).",
+            show_default=False,
+        ),
+    ] = None,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Schrijf het sjabloon voor een eigen enquête of panel: eigen indicatoren per gebied en jaar, met
+    marges of het aantal respondenten. Vul het in en laad het met 'gebiedskompas laad BESTAND'."""
+    from .enquete import BESTANDSNAAM, FORMATEN, schrijf_sjabloon
+    from .register import Register
+
+    if formaat not in FORMATEN:
+        fouten.print(f"[bold red]Fout:[/] onbekend formaat '{formaat}'; kies xlsx of csv", highlight=False)
+        raise typer.Exit(code=2)
+    pad = uit or Path(f"{BESTANDSNAAM}.{formaat}")
+    regios = _voer_uit(lambda: _opslag(opslag_map).lees().regios)
+    register = Register(regios) if len(regios) else None
+    _voer_uit(lambda: schrijf_sjabloon(pad, formaat, register))
+    console.print(f"Sjabloon geschreven: {pad}", highlight=False)
+
+
 @app.command("indicatoren")
 def indicatoren_commando(als_json: JsonOptie = False) -> None:
     """Toon de indicatorencatalogus: id, label, eenheid, thema, richting en bron."""
@@ -777,6 +809,67 @@ def _lees_runrecord(pad: Path) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise InvoerFout("geen runrecord: verwacht een JSON-object", bestand=pad)
     return record
+
+
+@app.command("publiceer")
+def publiceer_commando(
+    analyse: Annotated[str, typer.Argument(help="Naam van een opgeslagen analyse.")],
+    intrekken: Annotated[
+        bool, typer.Option("--intrekken", help="Maak de analyse weer intern (niet openbaar).")
+    ] = False,
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Maak een opgeslagen analyse openbaar (onder /open/ en in de open-data-export), of trek dat in."""
+    import getpass
+
+    from . import opendata
+    from .analyse.opgeslagen import analysemap
+
+    analyses = analysemap(_opslag(opslag_map).map)
+    if intrekken:
+        was = _voer_uit(lambda: opendata.trek_in(analyses, analyse))
+        console.print(f"Analyse {analyse} is {'niet meer' if was else 'al niet'} openbaar.")
+        return
+    _voer_uit(lambda: opendata.publiceer(analyses, analyse, door=getpass.getuser()))
+    console.print(
+        f"Analyse {analyse} is openbaar: /open/analyse/{analyse}/ en /open/data/analyse/{analyse}.csv"
+    )
+
+
+@app.command("exporteer-open")
+def exporteer_open_commando(
+    uit: Annotated[
+        Path, typer.Option("--uit", metavar="MAP", help="Map om de bestanden in te schrijven.")
+    ] = Path("open-data"),
+    adres: Annotated[
+        str,
+        typer.Option(
+            "--adres",
+            metavar="URL",
+            help="Adres waarop de bestanden gepubliceerd worden (voor de catalogus).",
+        ),
+    ] = "http://127.0.0.1:8000/open/data/",
+    opslag_map: OpslagOptie = None,
+) -> None:
+    """Schrijf de open data van alle openbare analyses: CSV met CSVW-metadata per analyse en per
+    gebruikte indicatorreeks, en een DCAT-AP-NL-catalogus (catalogus.jsonld)."""
+    from . import opendata
+    from .analyse.opgeslagen import analysemap
+
+    opslag = _opslag(opslag_map)
+    analyses = analysemap(opslag.map)
+    toestand = _voer_uit(opslag.lees)
+
+    def exporteer() -> list[Path]:
+        bestanden = opendata.exporteer(analyses, toestand, adres, opendata.uitgever(analyses, toestand))
+        return opendata.schrijf(bestanden, uit)
+
+    paden = _voer_uit(exporteer)
+    openbaar = opendata.openbare_namen(analyses)
+    console.print(
+        f"Geschreven: {len(paden)} bestanden in {uit} ({len(openbaar)} openbare "
+        f"{'analyse' if len(openbaar) == 1 else 'analyses'}; catalogus: {uit / 'catalogus.jsonld'})"
+    )
 
 
 # Commands and look-ups that need the monitoring database (Django) are registered by the web

@@ -19,6 +19,7 @@ from .bronnen import Tabel, bronregister
 from .model import Inlezing
 from .readers import grenswijziging
 from .readers.core import RuweTabel, sha256_van
+from .readers.eigen_enquete import is_sjabloon_csv, is_sjabloon_xlsx, lees_eigen_enquete
 from .readers.excel import lees_xlsx
 from .readers.grenswijziging import lees_grenswijziging
 from .readers.grenzen import lees_grenzen
@@ -211,6 +212,16 @@ def _is_lbm3(b: Bestand) -> Treffer | None:
     return None
 
 
+def _is_eigen_enquete(b: Bestand) -> Treffer | None:
+    """The filled own-survey template: the workbook with sheets indicatoren and waarden, or a CSV
+    with the columns regiocode and indicator."""
+    if b.ext == ".xlsx" and is_sjabloon_xlsx(b.pad):
+        return Treffer()
+    if b.ext == ".csv" and b.tabel is None and is_sjabloon_csv(b.kolommen):
+        return Treffer()
+    return None
+
+
 def _is_tabel(ext: str) -> Callable[[Bestand], Treffer | None]:
     def herken_tabel(b: Bestand) -> Treffer | None:
         return Treffer(b.tabel) if b.ext == ext and b.tabel is not None else None
@@ -269,6 +280,7 @@ LEZERS: list[Lezer] = [
     Lezer("odata_json", _is_odata_json, _als_tabel(lambda p, t: lees_typeddataset_json(p, t.id))),
     Lezer("grenzen", _is_grenzen, _lees_grenzen),
     Lezer("json", _is_overige_json, _lees_grenzen),  # only ever answers with a reason to skip
+    Lezer("eigen_enquete", _is_eigen_enquete, lambda h, register: lees_eigen_enquete(h.pad, register)),
     Lezer("lbm2_pc4", _is_lbm2_pc4, _als_tabel(lambda p, _t: lees_lbm2_pc4(p))),
     Lezer("lbm3", _is_lbm3, _als_tabel(lambda p, _t: lees_lbm3(p))),
     Lezer("csv", _is_tabel(".csv"), _als_tabel(lambda p, _t: lees_csv(p))),

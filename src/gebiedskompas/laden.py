@@ -127,12 +127,16 @@ def voeg_samen(toestand: Toestand, inlezingen: list[Inlezing], opslag: Opslag) -
             opslag.bewaar_object(inhoud, naam)
             grenzen[g.sleutel] = naam
     ladingen = toestand.ladingen + [_herkomst(i) for i in inlezingen]
+    # Own indicator definitions: a newer load of the same id replaces the older definition.
+    indicatoren = {i.id: i for i in toestand.indicatoren}
+    indicatoren.update({i.id: i for inlezing in inlezingen for i in inlezing.indicatoren})
     return Toestand(
         waarnemingen,
         regios.sort_values(["code", "jaar", "bron"], ignore_index=True),
         grenswijzigingen,
         ladingen,
         grenzen,
+        sorted(indicatoren.values(), key=lambda i: i.id),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Final
 
 import pandas as pd
 
+from .catalogus import Indicator
 from .readers.grenzen import Grenzen
 
 # ``indeling`` is the year of the area classification a value's region code belongs to (KWB 2020:
@@ -78,6 +79,7 @@ class Inlezing:
     grenswijzigingen: pd.DataFrame | None = None
     grenzen: list[Grenzen] = field(default_factory=list)
     notities: list[str] = field(default_factory=list)
+    indicatoren: list[Indicator] = field(default_factory=list)  # own definitions (``eigen.*``)
 
     def samenvatting(self) -> str:
         delen = []

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from .catalogus import Indicator, registreer_eigen
 from .errors import OpslagFout
 from .model import GRENSWIJZIGING_KOLOMMEN, lege_regios, lege_waarnemingen
 
@@ -43,6 +44,7 @@ class Toestand:
     grenswijzigingen: pd.DataFrame = field(default_factory=lege_grenswijzigingen)
     ladingen: list[dict[str, Any]] = field(default_factory=list)
     grenzen: dict[str, str] = field(default_factory=dict)  # "niveau_jaar" -> object file name
+    indicatoren: list[Indicator] = field(default_factory=list)  # own indicator definitions (eigen.*)
 
     def bekende_hashes(self) -> set[str]:
         return {str(lading["sha256"]) for lading in self.ladingen}
@@ -73,15 +75,18 @@ class Opslag:
         snapshot = self.map / versie
         try:
             meta = json.loads((snapshot / "herkomst.json").read_text(encoding="utf-8"))
-            return Toestand(
+            toestand = Toestand(
                 waarnemingen=_met_indeling(pd.read_parquet(snapshot / _BESTANDEN["waarnemingen"])),
                 regios=pd.read_parquet(snapshot / _BESTANDEN["regios"]),
                 grenswijzigingen=pd.read_parquet(snapshot / _BESTANDEN["grenswijzigingen"]),
                 ladingen=meta["ladingen"],
                 grenzen=meta["grenzen"],
+                indicatoren=[Indicator.model_validate(i) for i in meta.get("indicatoren", [])],
             )
         except (OSError, ValueError, KeyError) as e:
             raise OpslagFout(f"de opslag in {self.map} is onleesbaar ({e})") from e
+        registreer_eigen(str(self.map.resolve()), toestand.indicatoren)
+        return toestand
 
     def lees_grenzen(self, sleutel: str) -> dict[str, Any] | None:
         versie = self.huidige_versie()
@@ -119,7 +124,9 @@ class Opslag:
             frame: pd.DataFrame = getattr(toestand, sleutel)
             _als_categorie(frame).to_parquet(tijdelijk / naam, index=False)
             _fsync(tijdelijk / naam)
-        meta = {"versie": versie, "ladingen": toestand.ladingen, "grenzen": toestand.grenzen}
+        meta: dict[str, Any] = {"versie": versie, "ladingen": toestand.ladingen, "grenzen": toestand.grenzen}
+        if toestand.indicatoren:
+            meta["indicatoren"] = [i.model_dump(exclude_defaults=True) for i in toestand.indicatoren]
         _schrijf_bytes(
             tijdelijk / "herkomst.json",
             json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True).encode(),
@@ -131,6 +138,7 @@ class Opslag:
         _fsync_map(self.map)
         if vorige:
             shutil.rmtree(self.map / vorige, ignore_errors=True)
+        registreer_eigen(str(self.map.resolve()), toestand.indicatoren)
         return versie
 
     def _ruim_op(self) -> None:

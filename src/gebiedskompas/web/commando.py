@@ -59,15 +59,24 @@ def voorbeeld_commando(opslag_map: OpslagOptie = None) -> None:
     start_monitoring(opslag_map)
     from django.contrib.auth.models import User
 
-    from .monitoring.voorbeeld import laad_voorbeeld
+    from .monitoring.voorbeeld import laad_voorbeeld, laad_voorbeeldaanvragen
 
     resultaat = _voer_uit(laad_voorbeeld)
-    if resultaat["al_geladen"]:
+    aanvragen = _voer_uit(laad_voorbeeldaanvragen)
+    if resultaat["al_geladen"] and not aanvragen:
         console.print("De voorbeeldgegevens waren al geladen; er is niets veranderd.")
-    else:
+    elif not resultaat["al_geladen"]:
+        niveaus = resultaat["niveaus"]
         console.print(
-            f"Geladen: {resultaat['doelen']} doelen in de doelenboom, {resultaat['aanpakken']} "
-            "gebiedsaanpakken, product 2.2.1 met de Najaarsnota 2025."
+            f"Geladen: {resultaat['doelen']} doelen in de doelenboom ({niveaus['impact']} impact, "
+            f"{niveaus['outcome']} outcome, {niveaus['output']} output, {niveaus['activiteit']} "
+            f"activiteiten), {resultaat['uitkomstindicatoren']} outcome-indicatoren uit de open data, "
+            f"{resultaat['aanpakken']} gebiedsaanpakken, product 2.2.1 met de Najaarsnota 2025."
+        )
+    if aanvragen:
+        console.print(
+            f"Voorbeeldaanvragen (verzonnen): {aanvragen} aanvragen bij de leefbaarheidsaanpak, "
+            "waarvan 26 verleend (de 'ruim 25 projectsubsidies' van de Najaarsnota 2025)."
         )
     if not User.objects.filter(is_superuser=True).exists():
         wachtwoord = secrets.token_urlsafe(12)

@@ -22,7 +22,7 @@ from ...codes import niveau_van, normaliseer
 from ...opmaak import getal
 from ...opslag import Opslag, Toestand
 from ...register import Register
-from ...voortgang import Beoordeling, Richting, beoordeel
+from ...voortgang import Beoordeling, Richting, Streefsoort, beoordeel
 from . import models as m
 from .rollen import ROLLEN, eis
 
@@ -157,14 +157,21 @@ def status_overschrijven(
         )
 
 
-def laatste_meting(indicator: m.Indicator) -> m.Meting | None:
+def laatste_meting(indicator: m.Indicator, peildatum: date | None = None) -> m.Meting | None:
+    """The latest measurement after the baseline; with ``peildatum`` only those dated on or before it
+    (what was known at a reporting moment)."""
     # .all() so that prefetched measurements are used (the doelenboom page prefetches them)
-    na_basis = [x for x in indicator.metingen.all() if x.datum > indicator.basisdatum]
+    na_basis = [
+        x
+        for x in indicator.metingen.all()
+        if x.datum > indicator.basisdatum and (peildatum is None or x.datum <= peildatum)
+    ]
     return max(na_basis, key=lambda x: x.datum, default=None)
 
 
-def indicatorstatus(indicator: m.Indicator) -> dict[str, Any]:
-    meting = laatste_meting(indicator)
+def indicatorstatus(indicator: m.Indicator, peildatum: date | None = None) -> dict[str, Any]:
+    """Status of an indicator from its latest measurement (up to ``peildatum`` when given)."""
+    meting = laatste_meting(indicator, peildatum)
     b: Beoordeling = beoordeel(
         indicator.basiswaarde,
         indicator.basisdatum,
@@ -173,8 +180,16 @@ def indicatorstatus(indicator: m.Indicator) -> dict[str, Any]:
         meting.waarde if meting else None,
         meting.datum if meting else None,
         cast(Richting, indicator.richting),
+        cast(Streefsoort, indicator.streefsoort),
     )
-    override = next((o for o in indicator.overrides.all() if o.actief), None)
+    override = next(
+        (
+            o
+            for o in indicator.overrides.all()
+            if o.actief and (peildatum is None or o.op.date() <= peildatum)
+        ),
+        None,
+    )
     uit = {
         "status": b.status,
         "label": b.label,
@@ -223,6 +238,28 @@ def vul_metingen(indicator: m.Indicator) -> list[m.Meting]:
         )
         metingen.append(meting)
     return metingen
+
+
+def basis_uit_metingen(indicator: m.Indicator, peiljaar: int) -> bool:
+    """Set the baseline of a store indicator from its own measurements: the wave of ``peiljaar``,
+    else the nearest earlier wave, said so with its date and source. Without such a wave the
+    baseline stays open ("nog vast te stellen"). True when a baseline was set."""
+    eerder = [x for x in indicator.metingen.all() if x.datum.year <= peiljaar]
+    meting = max(eerder, key=lambda x: x.datum, default=None)
+    if meting is None:
+        indicator.basiswaarde, indicator.basisbron = None, ""
+        indicator.save(update_fields=["basiswaarde", "basisbron"])
+        return False
+    afstand = (
+        f"golf {meting.datum.year}"
+        if meting.datum.year == peiljaar
+        else f"golf {meting.datum.year}, de dichtstbijzijnde eerdere golf vóór {peiljaar}"
+    )
+    indicator.basiswaarde = round(meting.waarde, 1 if indicator.eenheid in ("%", "procentpunt") else 3)
+    indicator.basisdatum = meting.datum
+    indicator.basisbron = f"Uit de indicatorenopslag, {afstand}: {meting.opmerking}"[:300]
+    indicator.save(update_fields=["basiswaarde", "basisdatum", "basisbron"])
+    return True
 
 
 def _verschil_per_golf(indicator: m.Indicator) -> list[tuple[int, float, str]]:
@@ -323,6 +360,8 @@ def aanpak_aanmaken(
 ) -> m.Gebiedsaanpak:
     """A new area programme with its first phase (and coordinators, who then may edit it)."""
     with wijziging(gebruiker, "aanpak_aanmaken"):
+        if velden.get("openbaar"):
+            eis(gebruiker, "publiceren")
         velden["gemeente"] = controleer_gemeentecode(str(velden.get("gemeente", "")))
         velden["regiocodes"] = controleer_regiocodes(list(velden.get("regiocodes") or []))
         aanpak = cast(m.Gebiedsaanpak, _bewaar(m.Gebiedsaanpak(kader=kader, **velden)))
@@ -337,6 +376,8 @@ def aanpak_bewerken(gebruiker: Any, aanpak: m.Gebiedsaanpak, **velden: Any) -> m
     with wijziging(gebruiker, "aanpak_bewerken", aanpak):
         if coordinatoren is not None:
             eis(gebruiker, "coordinatoren_toewijzen", aanpak)
+        if "openbaar" in velden and velden["openbaar"] != aanpak.openbaar:
+            eis(gebruiker, "publiceren", aanpak)
         if "regiocodes" in velden:
             velden["regiocodes"] = controleer_regiocodes(list(velden["regiocodes"]))
         for k, v in velden.items():
@@ -434,6 +475,8 @@ def deal_aanmaken(gebruiker: Any, ondertekenaars: list[dict[str, str]], **velden
 
 def les_toevoegen(gebruiker: Any, aanpak: m.Gebiedsaanpak | None = None, **velden: Any) -> m.Les:
     with wijziging(gebruiker, "les_toevoegen", aanpak):
+        if velden.get("openbaar"):
+            eis(gebruiker, "publiceren", aanpak)
         velden.setdefault("datum", date.today())
         return _bewaar(m.Les(aanpak=aanpak, auteur=gebruiker, **velden))  # type: ignore[return-value]
 

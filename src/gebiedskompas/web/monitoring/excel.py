@@ -244,9 +244,15 @@ def _importeer_indicatoren(
         ind = bekend.get((doelcode, naam)) or m.Indicator(doel=doelen[doelcode], naam=naam)
         ind.eenheid = _tekst(b, nummer, "Eenheid", rij["Eenheid"])
         ind.richting = _tekst(b, nummer, "Richting", rij["Richting"], verplicht=False) or "hoger_is_beter"
-        ind.basiswaarde = _getal(b, nummer, "Basiswaarde", rij["Basiswaarde"])
+        ind.basiswaarde = (  # empty: baseline still to be set / direction-only target
+            None if rij["Basiswaarde"] in (None, "") else _getal(b, nummer, "Basiswaarde", rij["Basiswaarde"])
+        )
         ind.basisdatum = _datum(b, nummer, "Basisdatum", rij["Basisdatum"])
-        ind.streefwaarde = _getal(b, nummer, "Streefwaarde", rij["Streefwaarde"])
+        ind.streefwaarde = (  # empty: baseline still to be set / direction-only target
+            None
+            if rij["Streefwaarde"] in (None, "")
+            else _getal(b, nummer, "Streefwaarde", rij["Streefwaarde"])
+        )
         ind.streefdatum = _datum(b, nummer, "Streefdatum", rij["Streefdatum"])
         ind.bron = _tekst(b, nummer, "Bron", rij["Bron"], verplicht=False) or "handmatig"
         ind.opslag_indicator = _tekst(b, nummer, "Opslagindicator", rij["Opslagindicator"], verplicht=False)

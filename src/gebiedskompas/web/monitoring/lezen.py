@@ -23,11 +23,11 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from ...opmaak import ONTBREEKT, datum, geld, getal
+from ...opmaak import ONTBREEKT, datum, geld, getal, procent
 from ...voortgang import LABELS
 from . import models as m
-from .diensten import indicatorstatus, lessen_zoeken
-from .paragraaf import MOMENTVOLGORDE, Paragraaf
+from .diensten import indicatorstatus, lessen_zoeken, register
+from .paragraaf import MOMENTVOLGORDE, Paragraaf, peildatum
 from .rollen import AANPAKACTIES, mag, rol_van
 
 NIVEAUNAAM = dict(m.NIVEAUS)
@@ -72,10 +72,13 @@ class Indicatorknoop:
     naam: str
     eenheid: str
     maat: str
-    basis: float
-    streef: float
+    basis: float | None
+    streef: float | None
     streefdatum: date
     basisdatum: date
+    streefsoort: str
+    richting: str
+    basisbron: str
     status: str
     label: str
     reden: str
@@ -95,13 +98,23 @@ class Indicatorknoop:
 
     @property
     def nulmeting_tekst(self) -> str:
-        """'Nulmeting 2023: 0 projecten'."""
+        """'Nulmeting 2023: 0 projecten', 'Nulmeting 2023: nog vast te stellen'."""
+        if self.basis is None:
+            return f"Nulmeting {self.basisdatum.year}: nog vast te stellen"
         return f"Nulmeting {self.basisdatum.year}: {self._met_eenheid(self.basis)}"
 
     @property
     def doel_tekst(self) -> str:
-        """'Doel 2027: 30 projecten'."""
-        return f"Doel {self.streefdatum.year}: {self._met_eenheid(self.streef)}"
+        """'Doel 2027: 30 projecten', 'Doel 2027: 5% meer dan de nulmeting', 'Doel 2027: lager dan
+        de nulmeting'."""
+        jaar = self.streefdatum.year
+        if self.streefsoort == "richting" or self.streef is None:
+            woord = "lager" if self.richting == "hoger_is_slechter" else "hoger"
+            return f"Doel {jaar}: {woord} dan de nulmeting"
+        if self.streefsoort == "relatief":
+            woord = "meer" if self.streef > 0 else "minder"
+            return f"Doel {jaar}: {meetwaarde(abs(self.streef))}% {woord} dan de nulmeting"
+        return f"Doel {jaar}: {self._met_eenheid(self.streef)}"
 
     def _met_eenheid(self, x: float) -> str:
         tekst = meetwaarde(x)
@@ -122,6 +135,8 @@ class Indicatorknoop:
             "eenheid": self.eenheid,
             "maat": self.maat,
             "basis": self.basis,
+            "basisbron": self.basisbron,
+            "streefsoort": self.streefsoort,
             "streef": self.streef,
             **self.statusdict(),
         }
@@ -142,7 +157,10 @@ class Indicatorknoop:
             "naam": self.naam,
             "eenheid": self.eenheid,
             "basis": self.basis,
+            "basisbron": self.basisbron,
             "streef": self.streef,
+            "streefsoort": self.streefsoort,
+            "richting": self.richting,
             "streefdatum": self.streefdatum.isoformat(),
             **self.statusdict(),
         }
@@ -202,7 +220,8 @@ def _indicatoren() -> QuerySet[m.Indicator]:
     )
 
 
-def indicatorknoop(indicator: m.Indicator) -> Indicatorknoop:
+def indicatorknoop(indicator: m.Indicator, peil: date | None = None) -> Indicatorknoop:
+    """The view model of an indicator; with ``peil`` as known on that date."""
     return Indicatorknoop(
         id=indicator.pk,
         naam=indicator.naam,
@@ -212,7 +231,10 @@ def indicatorknoop(indicator: m.Indicator) -> Indicatorknoop:
         streef=indicator.streefwaarde,
         streefdatum=indicator.streefdatum,
         basisdatum=indicator.basisdatum,
-        **indicatorstatus(indicator),
+        streefsoort=indicator.streefsoort,
+        richting=indicator.richting,
+        basisbron=indicator.basisbron,
+        **indicatorstatus(indicator, peil),
     )
 
 
@@ -224,8 +246,9 @@ def indicator(pk: int) -> m.Indicator:
     return gevonden
 
 
-def doelknopen(doelen: QuerySet[m.Doel]) -> list[Doelknoop]:
-    """Goals in code order with their indicators and status, without children: three queries."""
+def doelknopen(doelen: QuerySet[m.Doel], peil: date | None = None) -> list[Doelknoop]:
+    """Goals in code order with their indicators and status (as known on ``peil`` when given),
+    without children: three queries."""
     rijen = doelen.order_by("code").prefetch_related(Prefetch("indicatoren", queryset=_indicatoren()))
     return [
         Doelknoop(
@@ -234,7 +257,7 @@ def doelknopen(doelen: QuerySet[m.Doel]) -> list[Doelknoop]:
             niveau=doel.niveau,
             titel=doel.titel,
             ouder_id=doel.ouder_id,
-            indicatoren=[indicatorknoop(i) for i in doel.indicatoren.all()],
+            indicatoren=[indicatorknoop(i, peil) for i in doel.indicatoren.all()],
         )
         for doel in rijen
     ]
@@ -271,12 +294,14 @@ def paragraaf(p: m.Product, moment: str, jaar: int) -> Paragraaf:
     regels = list(p.regels.filter(jaar=jaar))
     tot = MOMENTVOLGORDE[moment]
     realisaties = [r.bedrag for r in regels if r.soort == "realisatie"]
+    begrotingen = [r for r in regels if r.soort == "begroting"]
     uit = Paragraaf(
         product=p,
         moment=moment,
         jaar=jaar,
         rapportage=m.Rapportage.objects.filter(product=p, moment=moment, jaar=jaar).first(),
-        begroting=sum((r.bedrag for r in regels if r.soort == "begroting"), Decimal("0")),
+        begroting=sum((r.bedrag for r in begrotingen), Decimal("0")),
+        begrotingsbron="; ".join(r.reden for r in begrotingen),
         mutaties=[r for r in regels if r.soort in m.MUTATIES and MOMENTVOLGORDE.get(r.moment, 9) <= tot],
         realisatie=sum(realisaties, Decimal("0")) if realisaties and moment == "jaarstukken" else None,
     )
@@ -287,7 +312,7 @@ def paragraaf(p: m.Product, moment: str, jaar: int) -> Paragraaf:
             "niveau": k.niveau,
             "indicatoren": [i.paragraafregel() for i in k.indicatoren],
         }
-        for k in doelknopen(m.Doel.objects.filter(producten=p))
+        for k in doelknopen(m.Doel.objects.filter(producten=p), peildatum(moment, jaar))
     ]
     return uit
 
@@ -340,6 +365,22 @@ class Programma:
     interventies: list[str]
     doelen: list[tuple[str, str]]
     lessen: list[Lesregel]
+    deel_van: str = ""
+
+    @property
+    def gedeeltelijk(self) -> bool:
+        """The programme area is only part of a larger area (e.g. of one buurt)."""
+        return bool(self.deel_van)
+
+    @property
+    def deel_tekst(self) -> str:
+        """'Vallisveld is een deel van buurt Vaals (BU09810100), waar 74% van de inwoners van de
+        gemeente woont: …'; empty for a programme whose codes cover its area exactly."""
+        if not self.deel_van:
+            return ""
+        return f"{self.naam} is een deel van {deelgebied(self.deel_van, self.gemeente)}. " + (
+            "Alle cijfers hier gelden voor dat hele gebied, niet alleen voor het programmagebied."
+        )
 
     @property
     def huidige_fase(self) -> str | None:
@@ -363,6 +404,7 @@ class Programma:
             "partners": [{"naam": n, "rol": r} for n, r in self.partners],
             "interventies": self.interventies,
             "doelen": [code for code, _ in self.doelen],
+            "deel_van": self.deel_van or None,
         }
 
 
@@ -393,6 +435,32 @@ def _programma(a: m.Gebiedsaanpak) -> Programma:
         interventies=[i.naam for i in a.interventies.all()],
         doelen=[(g.code, g.titel) for g in a.doelen.all()],
         lessen=[_lesregel(les) for les in a.lessen.all()],
+        deel_van=a.deel_van,
+    )
+
+
+def _inwoners(code: str) -> dict[int, float]:
+    """Inhabitants per register year."""
+    jaren = register().jaren(code).dropna(subset=["inwoners"])
+    return {int(j): float(n) for j, n in zip(jaren["jaar"], jaren["inwoners"], strict=True)}
+
+
+def deelgebied(code: str, gemeente: str) -> str:
+    """'buurt Vaals (BU09810100), waar 74% van de inwoners van de gemeente woont (7.510 van 10.121
+    in 2024, …)': the larger area a programme is part of, with its share of its gemeente in the
+    latest register year that has both."""
+    reg = register()
+    niveau = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}.get(code[:2], "gebied")
+    tekst = f"{niveau} {reg.naam(code) or code} ({code})"
+    deel, geheel = _inwoners(code), _inwoners(gemeente)
+    samen = sorted(set(deel) & {j for j, n in geheel.items() if n})
+    if not samen:
+        return tekst
+    jaar = samen[-1]
+    aandeel = procent(deel[jaar] / geheel[jaar] * 100, 0)
+    return (
+        f"{tekst}, waar {aandeel} van de inwoners van de gemeente woont ({getal(deel[jaar], 0)} van "
+        f"{getal(geheel[jaar], 0)} in {jaar}, CBS Kerncijfers wijken en buurten)"
     )
 
 

@@ -20,6 +20,13 @@ MATEN = [
     ("effect", "Effect van de aanpak (tegen vergelijkbare gebieden)"),
 ]
 REFERENTIES = [("nl", "Nederland"), ("stedelijkheid", "Eigen stedelijkheidsklasse")]
+# The kind of target: a level to reach (30 projects), a relative change of the baseline in %
+# ("5% more users": streefwaarde 5), or only a direction ("more than in 2023": no streefwaarde).
+STREEFSOORTEN = [
+    ("niveau", "Niveau (absolute waarde)"),
+    ("relatief", "Relatieve verandering ten opzichte van de basis (%)"),
+    ("richting", "Beter dan de basis (zonder getal)"),
+]
 MOMENTEN = [
     ("voorjaarsnota", "Voorjaarsnota"),
     ("najaarsnota", "Najaarsnota"),
@@ -127,9 +134,13 @@ class Indicator(models.Model):
     naam = models.CharField(max_length=300)
     eenheid = models.CharField(max_length=50)
     richting = models.CharField(max_length=20, choices=RICHTINGEN, default="hoger_is_beter")
-    basiswaarde = models.FloatField()
+    basiswaarde = models.FloatField(null=True, blank=True, help_text="Leeg: nog vast te stellen.")
     basisdatum = models.DateField()
-    streefwaarde = models.FloatField()
+    basisbron = models.CharField(
+        max_length=300, blank=True, help_text="Waar de basiswaarde vandaan komt (bron, golf)."
+    )
+    streefsoort = models.CharField(max_length=10, choices=STREEFSOORTEN, default="niveau")
+    streefwaarde = models.FloatField(null=True, blank=True)
     streefdatum = models.DateField()
     bron = models.CharField(max_length=12, choices=BRONNEN, default="handmatig")
     opslag_indicator = models.CharField(max_length=120, blank=True)
@@ -168,6 +179,10 @@ class Indicator(models.Model):
             raise ValidationError({"startjaar": "een effect heeft het startjaar van de aanpak nodig"})
         if self.bron == "aanvragen" and self.regeling is None:
             raise ValidationError({"regeling": "een telling van aanvragen hoort bij een regeling"})
+        if self.streefsoort != "richting" and self.streefwaarde is None:
+            raise ValidationError(
+                {"streefwaarde": f"een doel van soort '{self.streefsoort}' heeft een streefwaarde"}
+            )
 
 
 class Meting(models.Model):
@@ -270,6 +285,16 @@ class Gebiedsaanpak(models.Model):
     doelen = models.ManyToManyField(Doel, blank=True, related_name="aanpakken")
     interventies = models.ManyToManyField(Interventie, blank=True, related_name="aanpakken")
     coordinatoren = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="aanpakken")
+    deel_van = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="Regiocode van het grotere gebied waarvan het programmagebied maar een deel is; "
+        "leeg als de regiocodes het gebied precies beslaan.",
+    )
+    openbaar = models.BooleanField(
+        default=False,
+        help_text="Openbaar: de programmapagina staat voor iedereen leesbaar onder /open/.",
+    )
 
     class Meta:
         verbose_name_plural = "gebiedsaanpakken"
@@ -370,6 +395,10 @@ class Les(models.Model):
     )
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lessen")
     datum = models.DateField()
+    openbaar = models.BooleanField(
+        default=False,
+        help_text="Openbaar: de les staat (zonder auteur) voor iedereen leesbaar onder /open/.",
+    )
 
     class Meta:
         ordering = ["-datum", "-id"]

@@ -1,10 +1,16 @@
 """The P&C progress paragraph for one product and reporting moment: status table (kwaliteit,
 tijd, geld), goals with indicator status, budget with mutations and totals. Every number comes
-from the data; the text around it is fixed."""
+from the data; the text around it is fixed.
+
+A paragraph shows what was known at its moment: measurements dated after the moment's reference
+date (``peildatum``) and mutations of later moments are left out. Derived figures (totals, the
+adjusted budget, progress ratios) say they are computed; figures from another document say
+which (the budget line's own ``reden`` names its source)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -14,6 +20,25 @@ from . import models as m
 
 MOMENTVOLGORDE = {"voorjaarsnota": 0, "najaarsnota": 1, "jaarstukken": 2}
 MOMENTNAAM = dict(m.MOMENTEN)
+
+# Reference date (peildatum) of each P&C moment as (month, day) of the report's year: the last day
+# whose facts a report of that moment can hold. Source: the P&C rhythm of the concept framework
+# SLB (seed 002, ch. 10: Voorjaarsnota to plan and adjust, Najaarsnota and Jaarstukken to report)
+# and the Najaarsnota 2025 paragraph 2.2.1 (seed 001), which reports events up to July 2025.
+# Limburg sends the Voorjaarsnota to the Staten in spring (facts up to the end of the first
+# quarter) and the Najaarsnota in autumn (facts up to the end of August); the Jaarstukken
+# account for the whole year. A province with another calendar changes only these dates.
+PEILDATA: dict[str, tuple[int, int]] = {
+    "voorjaarsnota": (3, 31),
+    "najaarsnota": (8, 31),
+    "jaarstukken": (12, 31),
+}
+
+
+def peildatum(moment: str, jaar: int) -> date:
+    """The reference date of a P&C moment in a year: measurements after it are not yet known."""
+    maand, dag = PEILDATA[moment]
+    return date(jaar, maand, dag)
 
 
 def euro_mln(bedrag: Decimal | float) -> str:
@@ -31,6 +56,11 @@ class Paragraaf:
     begroting: Decimal = Decimal("0")
     mutaties: list[m.Begrotingsregel] = field(default_factory=list)
     realisatie: Decimal | None = None
+    begrotingsbron: str = ""
+
+    @property
+    def peildatum(self) -> date:
+        return peildatum(self.moment, self.jaar)
 
     @property
     def totaal_mutaties(self) -> Decimal:
@@ -47,6 +77,7 @@ class Paragraaf:
         r = self.rapportage
         return {
             "titel": self.titel(),
+            "peildatum": self.peildatum.isoformat(),
             "status": None
             if r is None
             else {
@@ -56,6 +87,7 @@ class Paragraaf:
             },
             "doelen": self.doelen,
             "begroting": str(self.begroting),
+            "begrotingsbron": self.begrotingsbron,
             "mutaties": [
                 {"soort": x.soort, "bedrag": str(x.bedrag), "reden": x.reden, "moment": x.moment}
                 for x in self.mutaties
@@ -80,28 +112,62 @@ def _stand(indicator: dict[str, Any]) -> str:
     gemeten = (
         f"{getal_auto(laatste['waarde'], 1)} ({datum(laatste['datum'])})" if laatste else "nog niet gemeten"
     )
-    return (
-        f"{gemeten}; basis {getal_auto(indicator['basis'], 1)}, streef {getal_auto(indicator['streef'], 1)}"
-    )
+    basis = indicator["basis"]
+    basistekst = "nog vast te stellen" if basis is None else getal_auto(basis, 1)
+    return f"{gemeten}; basis {basistekst}, streef {_streeftekst(indicator)}"
+
+
+def _streeftekst(indicator: dict[str, Any]) -> str:
+    """'5', '+5% t.o.v. de basis', 'hoger dan de basis'."""
+    soort, streef = indicator.get("streefsoort", "niveau"), indicator["streef"]
+    if soort == "richting" or streef is None:
+        return (
+            "hoger dan de basis" if indicator.get("richting") != "hoger_is_slechter" else "lager dan de basis"
+        )
+    if soort == "relatief":
+        teken = "+" if streef > 0 else "\u2212"
+        return f"{teken}{getal_auto(abs(streef), 1)}% t.o.v. de basis"
+    return getal_auto(streef, 1)
+
+
+def _indicatordelen(i: dict[str, Any]) -> tuple[str, str, str]:
+    """(state, status label, reason) of one indicator; a progress ratio is marked as computed."""
+    reden = i["reden"] + ("; berekend uit de metingen" if i["verhouding"] is not None else "")
+    return f"{i['naam']}: {_stand(i)} in {i['streefdatum'][:4]}", i["label"], reden
 
 
 def _geldregels(p: Paragraaf) -> list[tuple[str, str, str]]:
     """(post, amount, explanation) of the budget table."""
-    regels = [(f"Begroting {p.jaar}", euro_mln(p.begroting), "")]
+    regels = [(f"Begroting {p.jaar}", euro_mln(p.begroting), p.begrotingsbron or "geen begrotingsregel")]
     regels += [
         (f"{r.get_soort_display()} ({MOMENTNAAM[r.moment]})", euro_mln(r.bedrag), r.reden) for r in p.mutaties
     ]
     regels += [
-        ("Totaal mutaties", euro_mln(p.totaal_mutaties), ""),
-        ("Bijgestelde begroting", euro_mln(p.bijgestelde_begroting), ""),
+        (
+            "Totaal mutaties",
+            euro_mln(p.totaal_mutaties),
+            f"berekend: som van de {len(p.mutaties)} mutaties hierboven",
+        ),
+        (
+            "Bijgestelde begroting",
+            euro_mln(p.bijgestelde_begroting),
+            f"berekend: begroting {p.jaar} plus totaal mutaties",
+        ),
     ]
     if p.realisatie is not None:
-        regels.append(("Realisatie", euro_mln(p.realisatie), ""))
+        regels.append(("Realisatie", euro_mln(p.realisatie), "som van de realisatieregels"))
     return regels
 
 
+def _peiltekst(p: Paragraaf) -> str:
+    return (
+        f"Stand op {datum(p.peildatum)}, de peildatum van de {MOMENTNAAM[p.moment]} {p.jaar}: metingen "
+        "van na deze datum en mutaties van latere momenten zijn niet meegenomen."
+    )
+
+
 def als_html(p: Paragraaf) -> str:
-    delen = [f'<section lang="nl"><h2>{escape(p.titel())}</h2>']
+    delen = [f'<section lang="nl"><h2>{escape(p.titel())}</h2>', f"<p>{escape(_peiltekst(p))}</p>"]
     if p.rapportage is not None:
         r = p.rapportage
         delen.append(
@@ -124,11 +190,8 @@ def als_html(p: Paragraaf) -> str:
         delen.append("<h3>Doelen en indicatoren</h3><ul>")
         for d in p.doelen:
             delen.append(f"<li>{escape(d['code'])} {escape(d['titel'])}<ul>")
-            for i in d["indicatoren"]:
-                delen.append(
-                    f"<li>{escape(i['naam'])}: {escape(_stand(i))} in {i['streefdatum'][:4]} — "
-                    f"<strong>{escape(i['label'])}</strong> ({escape(i['reden'])})</li>"
-                )
+            for stand, label, reden in map(_indicatordelen, d["indicatoren"]):
+                delen.append(f"<li>{escape(stand)} — <strong>{escape(label)}</strong> ({escape(reden)})</li>")
             delen.append("</ul></li>")
         delen.append("</ul>")
     delen.append(
@@ -146,7 +209,7 @@ def als_html(p: Paragraaf) -> str:
 
 def als_tekst(p: Paragraaf) -> str:
     """Word-friendly plain text: headings, tab-separated tables, no markup."""
-    regels = [p.titel(), ""]
+    regels = [p.titel(), _peiltekst(p), ""]
     if p.rapportage is not None:
         r = p.rapportage
         regels += ["Status", "Aspect\tStatus\tToelichting"]
@@ -158,7 +221,7 @@ def als_tekst(p: Paragraaf) -> str:
         ]
     for d in p.doelen:
         regels.append(f"{d['code']} {d['titel']}")
-        regels += [f"- {i['naam']}: {_stand(i)}: {i['label']} ({i['reden']})" for i in d["indicatoren"]]
+        regels += [f"- {a}: {b} ({c})" for a, b, c in map(_indicatordelen, d["indicatoren"])]
     regels += ["", "Geld", "Post\tBedrag\tToelichting"]
     regels += ["\t".join(regel) for regel in _geldregels(p)]
     return "\n".join(regels) + "\n"

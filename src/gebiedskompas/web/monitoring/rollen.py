@@ -4,7 +4,7 @@
 - analist: edits everything except users;
 - gebiedscoordinator: edits only their own area programme (phases, partners, interventions,
   its data) and the lessons of that programme; who coordinates a programme is decided by an
-  analist or beheerder;
+  analist or beheerder, and so is what is published on the open site (``publiceren``);
 - lezer: reads only.
 Every write goes through ``eis``; views and services both call it.
 """
@@ -28,6 +28,7 @@ SCHRIJFACTIES = [
     "aanpak_aanmaken",
     "aanpak_bewerken",
     "coordinatoren_toewijzen",
+    "publiceren",
     "fase_toevoegen",
     "partner_toevoegen",
     "interventie_koppelen",

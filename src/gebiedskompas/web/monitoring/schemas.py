@@ -47,6 +47,7 @@ def als_codes(waarde: Any) -> Any:
 Getal = Annotated[float, BeforeValidator(nl_getal), Field(allow_inf_nan=False)]
 Bedrag = Annotated[Decimal, BeforeValidator(nl_getal), Field(allow_inf_nan=False)]
 MisschienBedrag = Annotated[Bedrag | None, BeforeValidator(leeg_is_geen)]
+MisschienGetal = Annotated[Getal | None, BeforeValidator(leeg_is_geen)]
 MisschienGeheel = Annotated[int | None, BeforeValidator(leeg_is_geen)]
 MisschienDatum = Annotated[date | None, BeforeValidator(leeg_is_geen)]
 Regiocodes = Annotated[list[str], BeforeValidator(als_codes)]
@@ -69,9 +70,11 @@ class IndicatorIn(Schema):
     naam: str
     eenheid: str
     richting: str = Field("hoger_is_beter", description="hoger_is_beter of hoger_is_slechter")
-    basiswaarde: Getal
+    basiswaarde: MisschienGetal = Field(description="Leeg: nulmeting nog vast te stellen")
     basisdatum: date
-    streefwaarde: Getal
+    basisbron: str = Field("", description="Waar de basiswaarde vandaan komt (bron, golf)")
+    streefsoort: str = Field("niveau", description="niveau, relatief (% t.o.v. de basis) of richting")
+    streefwaarde: MisschienGetal = Field(None, description="Leeg alleen bij streefsoort richting")
     streefdatum: date
     bron: str = Field("handmatig", description="handmatig, opslag of aanvragen")
     opslag_indicator: str = ""
@@ -130,6 +133,9 @@ class AanpakWijzigingIn(Schema):
     coordinatoren: list[int] | None = Field(
         None, description="Ids van de gebiedscoördinatoren (alleen analist of beheerder)"
     )
+    openbaar: bool | None = Field(
+        None, description="Programmapagina op de openbare site (/open/) tonen (alleen analist of beheerder)"
+    )
 
 
 class FaseIn(Schema):
@@ -181,6 +187,7 @@ class LesIn(Schema):
     titel: str
     tekst: str
     thema: str = ""
+    openbaar: bool = Field(False, description="Op de openbare site tonen (alleen analist of beheerder)")
 
 
 class RolIn(Schema):
@@ -273,8 +280,10 @@ class IndicatorUit(IndicatorStatus):
     naam: str
     eenheid: str
     maat: str
-    basis: float
-    streef: float
+    basis: float | None
+    basisbron: str = ""
+    streefsoort: str = "niveau"
+    streef: float | None
 
 
 class DoelUit(Schema):

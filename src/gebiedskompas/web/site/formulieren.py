@@ -226,8 +226,12 @@ class LesFormulier(Schrijven, LesBasis):
             "thema": forms.TextInput(attrs=TEKSTVAK),
         }
 
-    def __init__(self, *args: Any, aanpakken: QuerySet[m.Gebiedsaanpak], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, aanpakken: QuerySet[m.Gebiedsaanpak], publiceren: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if publiceren:
+            self.fields["openbaar"] = _openbaarveld("deze les")
         veld = self.fields["aanpak"]
         assert isinstance(veld, forms.ModelChoiceField)
         veld.queryset, veld.required, veld.empty_label = aanpakken, True, None
@@ -298,6 +302,15 @@ class RegiocodesVeld(forms.CharField):
         return ", ".join(value) if isinstance(value, list | tuple) else value
 
 
+def _openbaarveld(wat: str) -> forms.BooleanField:
+    return forms.BooleanField(
+        label=f"Openbaar: toon {wat} op de openbare site (/open/)",
+        required=False,
+        help_text="Alleen wat openbaar is, ziet iemand zonder account; interne gegevens (coördinatoren, "
+        "audit, begroting) nooit.",
+    )
+
+
 def _coordinatorveld() -> forms.ModelMultipleChoiceField:  # type: ignore[type-arg]
     return forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.filter(groups__name="gebiedscoordinator").order_by("username"),
@@ -334,6 +347,7 @@ class AanpakFormulier(Schrijven, forms.Form):
         super().__init__(*args, **kwargs)
         self.kader = kader
         self.fields["coordinatoren"] = _coordinatorveld()
+        self.fields["openbaar"] = _openbaarveld("de programmapagina")
 
     def opslaan(self, gebruiker: Any) -> str:
         kader = self.kader or m.Beleidskader.objects.order_by("-einde", "id").first()
@@ -358,10 +372,12 @@ class AanpakWijzigen(Schrijven, forms.Form):
         kwargs.setdefault("initial", {"naam": aanpak.naam, "regiocodes": list(aanpak.regiocodes)})
         super().__init__(*args, **kwargs)
         self.aanpak = aanpak
-        if coordinatoren:
+        if coordinatoren:  # who may assign coordinators (analist, beheerder) may also publish
             self.fields["coordinatoren"] = _coordinatorveld()
+            self.fields["openbaar"] = _openbaarveld("de programmapagina")
             if not self.is_bound:
                 self.initial["coordinatoren"] = [u.pk for u in aanpak.coordinatoren.all()]
+                self.initial["openbaar"] = aanpak.openbaar
 
     def opslaan(self, gebruiker: Any) -> str:
         aanpak = d.aanpak_bewerken(gebruiker, self.aanpak, **self.cleaned_data)

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
+from . import enquete as eq
+from . import openbaar as o
 from . import views as v
 from . import werkbank as wb
 
@@ -15,6 +17,7 @@ urlpatterns = [
     path("analyse/nieuw/taak/<str:taak>/voortgang/", wb.voortgang, name="werkbank_voortgang"),
     path("analyse/vergelijk/", wb.vergelijk, name="vergelijk"),
     path("analyse/<str:run>/", v.analyse, name="analyse"),
+    path("analyse/<str:run>/openbaar/", o.publiceren, name="publiceren"),
     path("analyse/<str:run>/ranglijst/", v.ranglijst, name="ranglijst"),
     path("analyse/<str:run>/kaart/", v.kaart, name="kaart"),
     path("analyse/<str:run>/kaart.geojson", v.kaart_geo, name="kaart_geo"),
@@ -23,6 +26,9 @@ urlpatterns = [
     path("analyse/<str:run>/resultaat.xlsx", v.excel_analyse, name="excel_analyse"),
     path("analyse/<str:run>/gebied/<str:code>.pdf", v.rapport_gebied, name="rapport_gebied"),
     path("gebied/<str:code>/", v.gebied, name="gebied"),
+    path("bronnen/enquete/", eq.enquete, name="enquete"),
+    path("bronnen/enquete/sjabloon.xlsx", eq.sjabloon, {"formaat": "xlsx"}, name="enquete_sjabloon_xlsx"),
+    path("bronnen/enquete/sjabloon.csv", eq.sjabloon, {"formaat": "csv"}, name="enquete_sjabloon_csv"),
     path("monitoring/doelenboom/<str:kader>/", v.doelenboom, name="doelenboom"),
     path("monitoring/indicatoren/<int:pk>/meting/", v.meting_opslaan, name="meting_opslaan"),
     path("monitoring/doelenboom/<str:kader>/import/", v.excel_importeren, name="excel_importeren"),
@@ -42,4 +48,9 @@ urlpatterns = [
     path("monitoring/subsidies/deal/", v.deal_opslaan, name="deal_opslaan"),
     path("monitoring/lessen/", v.lessen, name="lessen"),
     path("monitoring/lessen/nieuw/", v.les_opslaan, name="les_opslaan"),
+    path("open/", o.index, name="open"),
+    path("open/analyse/<str:naam>/", o.analyse, name="open_analyse"),
+    path("open/aanpak/<int:pk>/", o.aanpak, name="open_aanpak"),
+    path("open/lessen/", o.lessen, name="open_lessen"),
+    path("open/data/<path:pad>", o.data, name="open_data"),
 ]

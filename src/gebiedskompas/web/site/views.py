@@ -910,7 +910,10 @@ def _lessenpagina(
     if request.headers.get("HX-Request") and formulier is None:
         return render(request, "site/_lessen_lijst.html", context, status=status)
     eigen = lezen.aanpakken_voor(request.user, "les_toevoegen")
-    context["formulier"] = formulier or (f.LesFormulier(aanpakken=eigen) if eigen.exists() else None)
+    publiceren = mag(request.user, "publiceren")
+    context["formulier"] = formulier or (
+        f.LesFormulier(aanpakken=eigen, publiceren=publiceren) if eigen.exists() else None
+    )
     return render(request, "site/lessen.html", context, status=status)
 
 
@@ -918,12 +921,15 @@ def _lessenpagina(
 @require_POST
 def les_opslaan(request: HttpRequest) -> HttpResponse:
     eigen = lezen.aanpakken_voor(request.user, "les_toevoegen")
-    formulier = f.LesFormulier(request.POST, aanpakken=eigen)
+    publiceren = mag(request.user, "publiceren")
+    formulier = f.LesFormulier(request.POST, aanpakken=eigen, publiceren=publiceren)
     status = formulier.verwerk(request.user)
 
     def fragment() -> HttpResponse:
         context = {
-            "formulier": f.LesFormulier(aanpakken=eigen) if status == 200 else formulier,
+            "formulier": formulier
+            if status != 200
+            else f.LesFormulier(aanpakken=eigen, publiceren=publiceren),
             "melding": _melding_bij(None, "les", formulier.melding),
         }
         return render(request, "site/_les_formulier.html", context, status=status)
