@@ -272,7 +272,7 @@ def test_najaarsnota_paragraph_numbers_equal_the_data(voorbeeld: m.Beleidskader)
     ):
         assert verwacht in tekst
     # goals with their computed status: 4 new integral approaches of at least 5 by 2027
-    eerste = p.doelen[0]["indicatoren"][0]
+    eerste = next(i for d in p.doelen for i in d["indicatoren"] if i["naam"].startswith("Nieuwe integrale"))
     assert (eerste["laatste_meting"]["waarde"], eerste["status"]) == (4, "op_koers")
     # a voorjaarsnota of the same year does not include the najaarsnota mutations
     assert maak_paragraaf(product, "voorjaarsnota", 2025).totaal_mutaties == 0

@@ -631,7 +631,9 @@ def _product(kader: m.Beleidskader) -> None:
     product = m.Product.objects.create(
         kader=kader, code="2.2.1", naam="Krachtige gemeenschappen in wijken en dorpen"
     )
-    product.doelen.set(kader.doelen.filter(code__in=["5.1.1", "5.1.2", "5.1.3"]))
+    # the area programmes (5.1.x) and, as seed 001 reports them under 2.2.1, the leefbaarheidsaanpak's
+    # citizens' initiatives (3.3.1: counted from the granted applications)
+    product.doelen.set(kader.doelen.filter(code__in=["5.1.1", "5.1.2", "5.1.3", "3.3.1"]))
     for jaar, bedrag in ((2024, "878000"), (2025, "653000")):
         m.Begrotingsregel.objects.create(
             product=product,
