@@ -11,6 +11,10 @@ Then the map's time to the first drawn area, in Debian's chromium (Playwright, n
 from the start of navigation to the moment the coloured areas are on screen (the page sets
 ``data-eerste-vlak`` on the map element), per map, as the median of a few loads, with the login page's
 load time in the same browser as the baseline.
+Then a mixed read load: the read pages under 50 connections while a second wrk requests PDF reports
+(each first made once and timed, then served from the file cache in the store folder), with the read
+pages' p95 and
+the resident memory (VmRSS) of each gunicorn worker before and after.
 Run: python bench/web.py [DATA_MAP]
 """
 
@@ -167,6 +171,117 @@ def _kaarttijden(basis: str, cookies: dict[str, str]) -> None:
         browser.close()
 
 
+GEMENGD_SECONDEN = 20
+PDF_VERBINDINGEN = 4
+
+
+def _workers(master: int) -> list[int]:
+    """The pids of the gunicorn workers: the children of the master."""
+    kinderen = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return sorted(int(k) for k in kinderen)
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of a process in MiB (VmRSS from /proc)."""
+    for regel in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if regel.startswith("VmRSS:"):
+            return int(regel.split()[1]) // 1024
+    return 0
+
+
+def _roterend(paden: list[str], map_: Path, naam: str) -> Path:
+    """A wrk script that requests ``paden`` in turn and reports p50/p95, count and errors."""
+    lijst = ", ".join(f'"{p}"' for p in paden)
+    script = map_ / naam
+    script.write_text(
+        f"paden = {{{lijst}}}\ni = 0\nrequest = function()\n  i = i + 1\n"
+        '  return wrk.format("GET", paden[(i % #paden) + 1])\nend\n' + LUA,
+        encoding="utf-8",
+    )
+    return script
+
+
+def _gemengd(
+    basis: str, cookies: dict[str, str], leespaden: list[str], pdfpaden: list[str], map_: Path
+) -> None:
+    """Mixed load: the read pages under 50 connections while a second wrk requests PDF reports
+    (made beforehand by _pdfs_vooraf, so served from the file cache). Prints the read pages'
+    p95 and the resident memory of each worker before and after."""
+    koek = f"Cookie: {'; '.join(f'{k}={v}' for k, v in cookies.items())}"
+    lees = _roterend(leespaden, map_, "lees.lua")
+    pdf = _roterend(pdfpaden, map_, "pdf.lua")
+    duur = f"-d{GEMENGD_SECONDEN}s"
+    pdfload = subprocess.Popen(
+        [
+            "wrk",
+            "-t1",
+            f"-c{PDF_VERBINDINGEN}",
+            duur,
+            "--timeout",
+            "60s",
+            "-s",
+            str(pdf),
+            "-H",
+            koek,
+            basis + "/",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    leesload = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{GELIJKTIJDIG}",
+            duur,
+            "--timeout",
+            "10s",
+            "-s",
+            str(lees),
+            "-H",
+            koek,
+            basis + "/",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pdfuit, _ = pdfload.communicate(timeout=GEMENGD_SECONDEN + 120)
+    for soort, uit, paden in (
+        ("leespagina's", leesload.stdout, leespaden),
+        ("pdf-rapporten", pdfuit, pdfpaden),
+    ):
+        p50, p95, aantal, fouten = uit.split("RESULTAAT ")[1].split()
+        print(
+            f"gemengd: {soort:14s} ({len(paden):2d} adressen) p50 {float(p50):7.1f} ms  "
+            f"p95 {float(p95):7.1f} ms  {int(aantal) / GEMENGD_SECONDEN:6.0f} verz./s  fouten {fouten}"
+        )
+
+
+def _pdfs_vooraf(basis: str, cookies: dict[str, str], pdfpaden: list[str]) -> None:
+    """Each report requested twice in a row: the first time it is made, the second time it comes from
+    the file cache."""
+    with httpx.Client(base_url=basis, cookies=cookies, timeout=120) as c:
+        for keer in ("eerste", "tweede"):
+            tijden = []
+            for pad in pdfpaden:
+                start = time.perf_counter()
+                assert c.get(pad).status_code == 200, pad
+                tijden.append((time.perf_counter() - start) * 1000)
+            print(
+                f"pdf: {keer} keer ({len(pdfpaden)} rapporten, na elkaar) mediaan "
+                f"{statistics.median(tijden):7.1f} ms, hoogste {max(tijden):7.1f} ms"
+            )
+
+
+def _pdfpaden(opslag: Path) -> list[str]:
+    import pandas as pd
+
+    run = "dorpen-2020-gemeente"
+    codes = pd.read_parquet(opslag / "analyses" / run / "gebieden.parquet")["code"].head(12)
+    return [f"/analyse/{run}/rapport.pdf", *(f"/analyse/{run}/gebied/{c}.pdf" for c in codes)]
+
+
 def _p(tijden: list[float], q: float) -> float:
     return statistics.quantiles(tijden, n=100)[int(q) - 1] * 1000
 
@@ -244,6 +359,22 @@ def main() -> None:
                     f"fouten {fouten}  ({p95 / basislijn:4.1f}x inlogpagina)"
                 )
             _kaarttijden(basis, cookies)
+            workers = _workers(server.pid)
+            voor = {w: _rss(w) for w in workers}
+            print(
+                f"gemengd: {GELIJKTIJDIG} verbindingen op de leespagina's, tegelijk {PDF_VERBINDINGEN} op "
+                f"pdf-rapporten (na de eerste keer uit de bestandscache), {GEMENGD_SECONDEN} s"
+            )
+            if heeft_wrk:
+                pdfpaden = _pdfpaden(opslag)
+                _pdfs_vooraf(basis, cookies, pdfpaden)
+                _gemengd(basis, cookies, paginas[1:], pdfpaden, Path(tmp))
+            else:
+                print("gemengd: wrk ontbreekt, gemengde belasting niet gemeten")
+            for w in workers:
+                print(f"gemengd: worker {w} geheugen (VmRSS) voor {voor[w]:5d} MiB, na {_rss(w):5d} MiB")
+            pdfs = list((opslag / "cache" / "pdf").glob("*.pdf"))
+            print(f"gemengd: {len(pdfs)} pdf-rapporten in de bestandscache")
         finally:
             server.terminate()
             server.wait(timeout=20)

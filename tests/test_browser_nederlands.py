@@ -23,7 +23,8 @@ from pypdf import PdfReader
 
 from gebiedskompas.web.monitoring import models as m
 
-from .test_browser import ARGS, CHROMIUM, _login
+from .browserhulp import chromium
+from .test_browser import _login
 from .webhulp import ROLLEN, gebruikers_en_voorbeeld
 
 pytestmark = pytest.mark.django_db
@@ -301,34 +302,12 @@ def test_every_report_cites_every_source_of_its_run(gebruikers: dict[str, User],
 @pytest.fixture
 def pagina(live_server: Any, settings: Any, web_opslag: Path) -> Iterator[tuple[Any, str]]:
     """A logged-in analyst's page in Debian's chromium; no request leaves the machine."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debians chromium (zie .ci/run)")
     settings.OPSLAG = web_opslag
     _meer_voorbeelden(gebruikers_en_voorbeeld()["analist"])
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
-    extern: list[str] = []
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = b.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith(live_server.url) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    extern.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            page = context.new_page()
-            _login(page, live_server.url, "analist")
-            yield page, live_server.url
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    assert extern == []
+    with chromium(live_server.url, accept_downloads=True, viewport={"width": 1200, "height": 900}) as (c, _):
+        page = c.new_page()
+        _login(page, live_server.url, "analist")
+        yield page, live_server.url
 
 
 def _codes_op_scherm(page: Any) -> list[str]:

@@ -438,43 +438,27 @@ def test_web_only_analist_and_beheerder_load(web: tuple[dict[str, Any], Opslag],
 def test_browser_page_is_accessible_and_fits_a_phone(
     live_server: Any, web: tuple[dict[str, Any], Opslag], tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import ARGS, CHROMIUM, _axe, _login
+    from .browserhulp import axe as _axe
+    from .browserhulp import chromium
+    from .browserhulp import log_in as _login
 
     _, opslag = web
     slecht = gevuld_xlsx(tmp_path / "slecht.xlsx", _register(opslag), bewerk=_rij(4, waarde="veel"))
     goed = gevuld_xlsx(tmp_path / "panel.xlsx", _register(opslag))
-    basis, extern = live_server.url, []
+    basis = live_server.url
     schermen = Path(os.environ.get("GK_SCHERMAFDRUKKEN", tmp_path))
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = b.new_context(viewport={"width": 390, "height": 844})
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith(basis):
-                    r.continue_()
-                else:
-                    extern.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            page = context.new_page()
-            _login(page, basis, "analist")
-            page.goto(f"{basis}/bronnen/enquete/")
-            for bestand, naam in ((slecht, "fout"), (goed, "geladen")):
-                page.set_input_files("#enquete-bestand", str(bestand))
-                page.click("#enquete-formulier button[type=submit]")
-                page.wait_for_selector("#enquete-uitkomst")
-                assert _axe(page) == [], naam
-                assert page.evaluate("document.documentElement.scrollWidth") <= 390, naam
-                page.screenshot(path=str(schermen / f"enquete-{naam}-390.png"), full_page=True)
-            assert "6 waarden geladen" in page.inner_text("#enquete-uitkomst")
-            page.set_viewport_size({"width": 1280, "height": 900})
-            page.screenshot(path=str(schermen / "enquete-geladen-1280.png"), full_page=True)
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(basis, viewport={"width": 390, "height": 844}) as (context, extern):
+        page = context.new_page()
+        _login(page, basis, "analist")
+        page.goto(f"{basis}/bronnen/enquete/")
+        for bestand, naam in ((slecht, "fout"), (goed, "geladen")):
+            page.set_input_files("#enquete-bestand", str(bestand))
+            page.click("#enquete-formulier button[type=submit]")
+            page.wait_for_selector("#enquete-uitkomst")
+            assert _axe(page) == [], naam
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, naam
+            page.screenshot(path=str(schermen / f"enquete-{naam}-390.png"), full_page=True)
+        assert "6 waarden geladen" in page.inner_text("#enquete-uitkomst")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.screenshot(path=str(schermen / "enquete-geladen-1280.png"), full_page=True)
     assert extern == []

@@ -27,7 +27,8 @@ from gebiedskompas.analyse.opgeslagen import analysemap
 from gebiedskompas.cli import app
 from gebiedskompas.web.monitoring import models as m
 
-from .test_browser import ARGS, CHROMIUM, _axe
+from .browserhulp import chromium
+from .test_browser import _axe
 from .webhulp import gebruikers_en_voorbeeld
 
 DORPEN = "dorpen-2020-gemeente"
@@ -298,31 +299,12 @@ def test_vaste_adressen_geven_dezelfde_bestanden_als_de_cli(
 
 @pytest.fixture
 def anonieme_browser(live_server: Any, opslag: Path) -> Iterator[tuple[Any, list[str], str]]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debians chromium (zie .ci/run)")
-    from playwright.sync_api import sync_playwright
-
     _vul(opslag)
-    basis = live_server.url
-    extern: list[str] = []
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the sync Playwright API runs an event loop
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = b.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-
-            def route(r: Any) -> None:
-                if r.request.url.startswith(basis) or r.request.url.startswith("data:"):
-                    r.continue_()
-                else:
-                    extern.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            yield context, extern, basis
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(live_server.url, viewport={"width": 1280, "height": 900}, device_scale_factor=1) as (
+        c,
+        extern,
+    ):
+        yield c, extern, live_server.url
 
 
 @pytest.mark.django_db(transaction=True)

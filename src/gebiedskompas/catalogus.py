@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -12,6 +14,25 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .bronnen import bronregister
 
 Richting = Literal["hoger_is_beter", "hoger_is_slechter", "neutraal"]
+
+# Units whose values can never be negative (counts, distances, densities, rates).
+_NIET_NEGATIEF = ("aantal", "km", "per km²", "per 1.000 inwoners", "x 1.000 euro")
+_SCHAAL = re.compile(r"\((?P<min>-?\d+(?:[.,]\d+)?)\s*-\s*(?P<max>-?\d+(?:[.,]\d+)?)\)")
+
+
+def standaardbereik(eenheid: str) -> tuple[float, float]:
+    """The valid range a unit implies: % is 0..100, a scale written as '(1-5)' or '(0-10)' is
+    that scale, counts, distances and densities are at least 0; anything else is unbounded."""
+    if eenheid.strip() == "%":
+        return 0.0, 100.0
+    schaal = _SCHAAL.search(eenheid)
+    if schaal:
+        return float(schaal["min"].replace(",", ".")), float(schaal["max"].replace(",", "."))
+    if eenheid == "per 1.000 inwoners":
+        return 0.0, 1000.0
+    if any(eenheid.endswith(e) or eenheid == e for e in _NIET_NEGATIEF):
+        return 0.0, math.inf
+    return -math.inf, math.inf
 
 
 class Bronkolom(BaseModel):
@@ -54,6 +75,15 @@ class Indicator(BaseModel):
     # their citation and licence themselves.
     bronvermelding: str | None = None
     licentie: str | None = None
+    # Valid range of a value read from a file; without it, the range the unit implies
+    # (``standaardbereik``). Values outside it are rejected when loading.
+    min: float | None = None
+    max: float | None = None
+
+    def bereik(self) -> tuple[float, float]:
+        """(lowest, highest) valid value; +-inf where unbounded."""
+        laag, hoog = standaardbereik(self.eenheid)
+        return (laag if self.min is None else self.min, hoog if self.max is None else self.max)
 
     def tabellen(self) -> list[str]:
         return [t for b in self.bron for t in b.tabellen]

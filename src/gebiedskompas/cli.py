@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,7 +20,7 @@ from .errors import GebiedskompasFout
 from .laden import Laadresultaat, laad
 from .online import ODataClient
 from .opmaak import getal, getal_auto, procent
-from .opslag import OMGEVINGSVARIABELE, Opslag, standaard_map
+from .opslag import OMGEVINGSVARIABELE, STANDAARD_WACHTTIJD, Opslag, standaard_map, wachttijd
 from .overzicht import gebied, overzicht
 from .reeks import reeks
 
@@ -119,6 +119,16 @@ def laad_commando(
             metavar="MAP",
         ),
     ] = None,
+    wacht: Annotated[
+        float,
+        typer.Option(
+            "--wacht",
+            min=0,
+            help="Wacht zo lang op een andere lading van dezelfde opslag; daarna stopt het laden "
+            "met een foutmelding.",
+            metavar="SECONDEN",
+        ),
+    ] = STANDAARD_WACHTTIJD,
     opslag_map: OpslagOptie = None,
 ) -> None:
     """Laad tabellen in de indicatorenopslag: uit bestanden en mappen, of online van het CBS."""
@@ -132,7 +142,7 @@ def laad_commando(
     alle_paden = list(paden or [])
     if tabellen:
         alle_paden += _voer_uit(lambda: _haal_online(tabellen, catalogus_naam, cache or opslag.map / "cache"))
-    resultaat = _voer_uit(lambda: _laad_met_voortgang(alle_paden, opslag))
+    resultaat = _voer_uit(lambda: _laad_met_voortgang(alle_paden, opslag, wacht))
     _toon_laadresultaat(resultaat, opslag)
     if resultaat.mislukt:
         rest = "de andere bestanden staan in de opslag." if resultaat.geladen else "de opslag is ongewijzigd."
@@ -166,7 +176,7 @@ def _haal_online(tabellen: list[str], catalogus_naam: str | None, cache: Path) -
     return [m / "TypedDataSet.json" for m in mappen]
 
 
-def _laad_met_voortgang(paden: list[Path], opslag: Opslag) -> Laadresultaat:
+def _laad_met_voortgang(paden: list[Path], opslag: Opslag, wacht: float) -> Laadresultaat:
     with Progress(
         TextColumn("[bold]laden[/] {task.description}"),
         BarColumn(),
@@ -180,7 +190,11 @@ def _laad_met_voortgang(paden: list[Path], opslag: Opslag) -> Laadresultaat:
         def stap(naam: str, nummer: int, totaal: int) -> None:
             voortgang.update(taak, description=naam, completed=nummer - 1, total=totaal)
 
-        return laad(paden, opslag, voortgang=stap)
+        def wachten() -> None:
+            melding = f"Wacht op een andere lading van deze opslag… (hooguit {wachttijd(wacht)})"
+            voortgang.console.print(melding, highlight=False)
+
+        return laad(paden, opslag, voortgang=stap, wacht=wacht, bij_wachten=wachten)
 
 
 def _toon_laadresultaat(resultaat: Laadresultaat, opslag: Opslag) -> None:
@@ -506,8 +520,13 @@ def analyseer_commando(
         ),
     ],
     jaar: Annotated[
-        int | None,
-        typer.Option("--jaar", help="Periode (jaar) in plaats van die uit de methode.", show_default=False),
+        str | None,
+        typer.Option(
+            "--jaar",
+            metavar="JAAR",
+            help="Periode (jaar) in plaats van die uit de methode.",
+            show_default=False,
+        ),
     ] = None,
     niveau: Annotated[
         str | None,
@@ -519,19 +538,22 @@ def analyseer_commando(
         ),
     ] = None,
     robuustheid: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--robuustheid",
             metavar="N",
-            help="Aantal Monte-Carlo-replicaties (0 = geen; standaard 0, of het aantal uit het runrecord).",
+            help="Aantal Monte-Carlo-replicaties, 0 tot en met 100.000 (0 = geen; standaard 0, of het "
+            "aantal uit het runrecord).",
             show_default=False,
         ),
     ] = None,
     seed: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--seed",
-            help="Startwaarde van de toevalsgenerator (standaard 20231, of die uit het runrecord).",
+            metavar="GETAL",
+            help="Startwaarde van de toevalsgenerator, 0 tot en met 4.294.967.295 (standaard 20231, of die "
+            "uit het runrecord).",
             show_default=False,
         ),
     ] = None,
@@ -570,12 +592,22 @@ def analyseer_commando(
     from .analyse import uitvoer
     from .analyse.herhaal import bereid_voor
 
+    opties = _analyseopties(jaar, niveau, robuustheid, seed, uit)
     run = _voer_uit(
         lambda: bereid_voor(
-            methode_naam, jaar=jaar, niveau=niveau, robuustheid=robuustheid, seed=seed, naast=naast
+            methode_naam,
+            jaar=opties["--jaar"],
+            niveau=niveau,
+            robuustheid=opties["--robuustheid"],
+            seed=opties["--seed"],
+            naast=naast,
         )
     )
+    _voer_uit(lambda: _controleer_run(run))
     methode = run.methode
+    naam = f"{methode.naam}-{methode.scope.periode}-{methode.scope.niveau}"
+    map = uit or _opslag(opslag_map).map / "analyses" / naam
+    _optiefout("--uit" if uit else "--opslag", uitvoer.uitvoermapfout(map))
     toestand = _voer_uit(lambda: _opslag(opslag_map).lees())
     verschillen = _voer_uit(lambda: _controleer_gegevens(run, toestand, andere_gegevens))
 
@@ -596,13 +628,65 @@ def analyseer_commando(
         return resultaat, wal
 
     resultaat, wal = _voer_uit(voer_uit)
-    naam = f"{methode.naam}-{methode.scope.periode}-{methode.scope.niveau}"
-    map = uit or _opslag(opslag_map).map / "analyses" / naam
-    paden = uitvoer.schrijf(resultaat, map, wal)
+    paden = _voer_uit(lambda: uitvoer.bewaar(resultaat, map, wal))
     if als_json:
         _toon_json({**uitvoer.als_json(resultaat, wal), "bestanden": [str(p) for p in paden]})
         return
     _toon_analyse(resultaat, wal, paden)
+
+
+def _optiefout(optie: str, fout: str | None) -> None:
+    """A bad option value stops the command as Typer's own usage errors do (exit code 2)."""
+    if fout:
+        _stop(optie, fout)
+
+
+def _stop(optie: str, fout: str) -> NoReturn:
+    from rich.markup import escape
+
+    fouten.print(f"[bold red]Fout:[/] {optie}: {escape(fout)}", highlight=False)
+    raise typer.Exit(code=2)
+
+
+def _geheel_getal(optie: str, waarde: str | None) -> int | None:
+    if waarde is None:
+        return None
+    try:
+        return int(waarde.strip())
+    except ValueError:
+        _stop(optie, f"'{waarde}' is geen geheel getal")
+
+
+def _analyseopties(
+    jaar: str | None, niveau: str | None, robuustheid: str | None, seed: str | None, uit: Path | None
+) -> dict[str, int | None]:
+    """The integer options of ``analyseer``, checked before any work; Dutch errors name the option."""
+    import typing
+
+    from .analyse.methode import Niveau, jaarfout, replicatiefout, seedfout
+    from .analyse.uitvoer import uitvoermapfout
+
+    opties = {
+        o: _geheel_getal(o, w)
+        for o, w in (("--jaar", jaar), ("--robuustheid", robuustheid), ("--seed", seed))
+    }
+    for optie, controle in (("--jaar", jaarfout), ("--robuustheid", replicatiefout), ("--seed", seedfout)):
+        waarde = opties[optie]
+        _optiefout(optie, None if waarde is None else controle(waarde))
+    if niveau is not None and niveau not in typing.get_args(Niveau):
+        _optiefout("--niveau", f"ongeldig niveau '{niveau}'; kies uit: {', '.join(typing.get_args(Niveau))}")
+    _optiefout("--uit", None if uit is None else uitvoermapfout(uit))
+    return opties
+
+
+def _controleer_run(run: Any) -> None:
+    """Replications and seed of a replayed run record are bounded like the options."""
+    from .analyse.methode import replicatiefout, seedfout
+    from .errors import InvoerFout
+
+    for sleutel, fout in (("robuustheid", replicatiefout(run.robuustheid)), ("seed", seedfout(run.seed))):
+        if fout:
+            raise InvoerFout(f"sleutel '{sleutel}': {fout}", bestand=run.recordpad)
 
 
 def _controleer_gegevens(run: Any, toestand: Any, andere_gegevens: bool) -> list[Any]:

@@ -5,6 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def plaats(bestand: Path | str | None = None, rij: int | None = None, kolom: str | None = None) -> str:
+    """'bestand X, rij N, kolom 'K'': where in the input a message is about."""
+    delen = []
+    if bestand:
+        delen.append(f"bestand {bestand}")
+    if rij is not None:
+        delen.append(f"rij {rij}")
+    if kolom:
+        delen.append(f"kolom '{kolom}'")
+    return ", ".join(delen)
+
+
+def waarschuwing(
+    bericht: str, *, bestand: Path | str | None = None, rij: int | None = None, kolom: str | None = None
+) -> str:
+    """A warning for the load result (stored with the load): the place, then the message."""
+    prefix = plaats(bestand, rij, kolom)
+    return f"waarschuwing: {prefix}: {bericht}" if prefix else f"waarschuwing: {bericht}"
+
+
 class GebiedskompasFout(Exception):
     """Base class for all errors the tool reports to a user."""
 
@@ -27,14 +47,7 @@ class InvoerFout(GebiedskompasFout):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        plaats = []
-        if self.bestand:
-            plaats.append(f"bestand {self.bestand}")
-        if self.rij is not None:
-            plaats.append(f"rij {self.rij}")
-        if self.kolom:
-            plaats.append(f"kolom '{self.kolom}'")
-        prefix = ", ".join(plaats)
+        prefix = plaats(self.bestand, self.rij, self.kolom)
         return f"{prefix}: {self.bericht}" if prefix else self.bericht
 
 

@@ -8,7 +8,6 @@ entries are tried in order, specific before generic.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +15,10 @@ from functools import cached_property
 from pathlib import Path
 
 from .bronnen import Tabel, bronregister
+from .errors import GebiedskompasFout, InvoerFout
 from .model import Inlezing
 from .readers import grenswijziging
-from .readers.core import RuweTabel, sha256_van
+from .readers.core import RuweTabel, decodeer, sha256_van
 from .readers.eigen_enquete import is_sjabloon_csv, is_sjabloon_xlsx, lees_eigen_enquete
 from .readers.excel import lees_xlsx
 from .readers.grenswijziging import lees_grenswijziging
@@ -52,13 +52,17 @@ class Bestand:
     @cached_property
     def kop(self) -> str:
         with self.pad.open("rb") as f:
-            return f.read(4096).decode("utf-8-sig", errors="replace")
+            return decodeer(f.read(4096), self.pad, volledig=False)
 
     @cached_property
     def staart(self) -> str:
         with self.pad.open("rb") as f:
+            begin = f.read(2)
             f.seek(max(0, self.pad.stat().st_size - 4096))
-            return f.read().decode("utf-8", errors="replace")
+            staart = f.read()
+        if begin in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: decode the tail with the head's BOM
+            return decodeer(begin + staart, self.pad, volledig=False)
+        return staart.decode("utf-8", errors="replace")
 
     @cached_property
     def kolommen(self) -> list[str]:
@@ -102,9 +106,22 @@ class Herkenning:
 
 
 def herken(pad: Path) -> Herkenning:
+    """Which reader (and table) a file is for, or why it is skipped. A file that cannot even be
+    looked at (unreadable, binary, wrong encoding) is skipped with the reason, never a traceback."""
     bestand = Bestand(pad)
     if bestand.ext in _GEEN_DATA or pad.name.startswith("."):
         return Herkenning(pad, reden="geen databestand")
+    if not pad.is_file():
+        return Herkenning(pad, reden="is geen gewoon bestand (bijvoorbeeld een named pipe of apparaat)")
+    try:
+        return _herken(pad, bestand)
+    except InvoerFout as e:
+        return Herkenning(pad, reden=e.bericht)
+    except (OSError, UnicodeError, RecursionError) as e:
+        return Herkenning(pad, reden=f"het bestand kan niet worden gelezen ({type(e).__name__}: {e})")
+
+
+def _herken(pad: Path, bestand: Bestand) -> Herkenning:
     for lezer in LEZERS:
         treffer = lezer.herken(bestand)
         if treffer is not None:
@@ -164,9 +181,9 @@ def _is_overige_json(b: Bestand) -> Treffer | None:
     if b.ext not in _JSON:
         return None
     try:
-        document = json.loads(b.pad.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return Treffer(reden="JSON-bestand dat niet te lezen is (afgekapt of beschadigd?)")
+        document = lees_json(b.pad)
+    except InvoerFout as e:
+        return Treffer(reden=f"JSON-bestand dat niet te lezen is: {e.bericht}")
     return Treffer(reden=_json_reden(document))
 
 
@@ -241,7 +258,7 @@ def _als_tabel(lees_ruw: Callable[[Path, Tabel], RuweTabel]) -> Callable[[Herken
         ruw = lees_ruw(herkenning.pad, tabel)
         if ruw.versie is None:
             ruw.versie = zoek_versie(herkenning.pad, tabel.id)
-        return naar_inlezing(ruw, tabel, register.naamzoeker(tabel.jaar))
+        return naar_inlezing(ruw, tabel, register)
 
     return lees
 
@@ -263,18 +280,44 @@ def _lees_grenzen(herkenning: Herkenning, _register: Register) -> Inlezing:
     pad = herkenning.pad
     grenzen = lees_grenzen(pad, lees_json(pad))
     benaderd = any(g.benaderd for g in grenzen)
+    notities = list(dict.fromkeys(n for g in grenzen for n in g.notities))
     return Inlezing(
         bestand=pad,
         sha256=sha256_van(pad),
         tabel_id="grenzen",
         titel="Gebiedsgrenzen" + (" (geometrie benaderd)" if benaderd else ""),
         versie=None,
-        licentie="CC BY 4.0 (CBS/Kadaster)" + ("; bewerkt, geometrie benaderd" if benaderd else ""),
+        licentie="CC BY 4.0 (CBS/Kadaster)"
+        + ("; bewerkt, geometrie benaderd" if benaderd else "")
+        + ("; bewerkt, geometrie gerepareerd" if notities else ""),
         grenzen=grenzen,
+        notities=notities,
     )
 
 
-LEZERS: list[Lezer] = [
+def _zonder_traceback(
+    lees: Callable[[Herkenning, Register], Inlezing],
+) -> Callable[[Herkenning, Register], Inlezing]:
+    """Safety net: an error a reader did not foresee still becomes a Dutch message naming the file."""
+
+    def veilig(herkenning: Herkenning, register: Register) -> Inlezing:
+        try:
+            return lees(herkenning, register)
+        except GebiedskompasFout:
+            raise
+        except MemoryError as e:
+            raise InvoerFout(
+                "het bestand is te groot om in het geheugen te lezen", bestand=herkenning.pad
+            ) from e
+        except Exception as e:  # any unforeseen variant must not end in a traceback
+            raise InvoerFout(
+                f"het bestand kan niet worden gelezen ({type(e).__name__}: {e})", bestand=herkenning.pad
+            ) from e
+
+    return veilig
+
+
+_LEZERS: list[Lezer] = [
     Lezer("grenswijziging", _is_grenswijziging, _lees_grenswijziging),
     Lezer("parquet", _is_parquet, _als_tabel(lambda p, t: lees_typeddataset_parquet(p, t.id))),
     Lezer("odata_json", _is_odata_json, _als_tabel(lambda p, t: lees_typeddataset_json(p, t.id))),
@@ -286,3 +329,4 @@ LEZERS: list[Lezer] = [
     Lezer("csv", _is_tabel(".csv"), _als_tabel(lambda p, _t: lees_csv(p))),
     Lezer("xlsx", _is_tabel(".xlsx"), _als_tabel(lambda p, _t: lees_xlsx(p))),
 ]
+LEZERS: list[Lezer] = [Lezer(lz.formaat, lz.herken, _zonder_traceback(lz.lees)) for lz in _LEZERS]

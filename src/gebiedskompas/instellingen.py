@@ -34,6 +34,11 @@ class Instellingen(BaseSettings):
     database_url: str = Field(default="", description="postgres://… voor een server; leeg = SQLite")
     hosts: str = Field(default="localhost,127.0.0.1,testserver", description="hostnamen, met komma's")
     https: bool = Field(default=False, description="achter TLS: veilige cookies en HSTS")
+    https_doorsturen: bool = Field(
+        default=False, description="met https: stuur http door naar https (als de proxy dat niet doet)"
+    )
+    inlogpogingen: int = Field(default=5, ge=1, le=100, description="foute wachtwoorden voor een blokkade")
+    blokkeerminuten: int = Field(default=15, ge=1, le=24 * 60, description="duur van een inlogblokkade")
     npm: Path | None = Field(default=None, description="map met frontend/node_modules")
     cbs_url: str = Field(default="https://opendata.cbs.nl/ODataFeed/odata")
     rivm_url: str = Field(default="https://dataderden.cbs.nl/ODataFeed/odata")
@@ -86,6 +91,11 @@ def _melding(fout: object) -> str:
     assert isinstance(fout, dict)
     veld = str(fout["loc"][0]) if fout.get("loc") else "?"
     bericht = str(fout.get("msg", "")).removeprefix("Value error, ")
-    if fout.get("type") == "bool_parsing":
-        bericht = "verwacht 0 of 1"
+    grenzen = fout.get("ctx") or {}
+    bericht = {
+        "bool_parsing": "verwacht 0 of 1",
+        "int_parsing": "verwacht een geheel getal",
+        "greater_than_equal": f"verwacht minstens {grenzen.get('ge')}",
+        "less_than_equal": f"verwacht hoogstens {grenzen.get('le')}",
+    }.get(str(fout.get("type")), bericht)
     return f"GEBIEDSKOMPAS_{veld.upper()}={fout.get('input')!r}: {bericht}"

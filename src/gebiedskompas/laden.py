@@ -17,7 +17,7 @@ from .catalogus import catalogus
 from .errors import GebiedskompasFout, InvoerFout
 from .herkennen import Herkenning, herken
 from .model import WAARNEMING_KOLOMMEN, Inlezing
-from .opslag import Opslag, Toestand
+from .opslag import STANDAARD_WACHTTIJD, Opslag, Toestand
 from .readers.core import sha256_van
 from .register import Register
 
@@ -43,15 +43,35 @@ def verzamel(paden: Iterable[Path]) -> tuple[list[Path], list[Path]]:
         elif pad.is_file():
             bestanden.append(pad)
             expliciet.append(pad)
+        elif pad.exists():
+            raise InvoerFout("is geen gewoon bestand (bijvoorbeeld een named pipe of apparaat)", bestand=pad)
         else:
             raise InvoerFout("bestand of map bestaat niet", bestand=pad)
     return bestanden, expliciet
 
 
-def laad(paden: Iterable[Path], opslag: Opslag, voortgang: Voortgang | None = None) -> Laadresultaat:
+def laad(
+    paden: Iterable[Path],
+    opslag: Opslag,
+    voortgang: Voortgang | None = None,
+    *,
+    wacht: float = STANDAARD_WACHTTIJD,
+    bij_wachten: Callable[[], None] | None = None,
+) -> Laadresultaat:
     """Load every readable file; a file that fails is reported with its error and leaves no
-    trace, the others are written together in one atomic store update."""
+    trace, the others are written together in one atomic store update.
+
+    The whole load holds the store's lock: reading files needs the regions already stored, so a
+    second load waits (at most ``wacht`` seconds, raising ``OpslagBezet``) and then reads the
+    snapshot the first one wrote, and both loads' tables end up in the store."""
     bestanden, expliciet = verzamel(paden)
+    with opslag.slot(wacht, bij_wachten):
+        return _laad_onder_slot(bestanden, expliciet, opslag, voortgang)
+
+
+def _laad_onder_slot(
+    bestanden: list[Path], expliciet: list[Path], opslag: Opslag, voortgang: Voortgang | None
+) -> Laadresultaat:
     toestand = opslag.lees()
     resultaat = Laadresultaat()
     te_lezen = _te_lezen(bestanden, expliciet, toestand.bekende_hashes(), resultaat)

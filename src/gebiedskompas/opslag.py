@@ -4,25 +4,44 @@ provenance, kept as Parquet/JSON files in one folder.
 Every write builds a complete new snapshot folder and then switches the ``HUIDIG`` pointer with
 one atomic rename, so an error or a kill mid-write leaves the previous state intact. Unchanged
 state is never rewritten, so loading the same files twice leaves the folder byte-identical.
+
+Writers take an exclusive lock (:meth:`Opslag.slot`), so two loads at once are serialised and the
+second builds on what the first wrote. Readers take no lock: they read ``HUIDIG`` once and then
+only that snapshot; the snapshot before the current one is kept, so a reader that started just
+before a switch can finish. The store removes only what it made itself: snapshot folders named
+``v`` + six digits and its own temp names, never other files in the folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from .catalogus import Indicator, registreer_eigen
 from .errors import OpslagFout
 from .model import GRENSWIJZIGING_KOLOMMEN, lege_regios, lege_waarnemingen
+from .opmaak import getal
 
 OMGEVINGSVARIABELE = "GEBIEDSKOMPAS_OPSLAG"
 _WIJZER = "HUIDIG"
+SLOTBESTAND = ".lading.lock"
+STANDAARD_WACHTTIJD = 300.0  # seconds a load waits for another load of the same store
+_SNAPSHOT = re.compile(r"v\d{6}")
+# Temp names this module makes: snapshot folders, pointer files, and objects (boundaries).
+_TIJDELIJK = re.compile(rf"\.tmp-v\d{{6}}-\d+|\.{_WIJZER}\.\d+\.tmp")
+_OBJECT_TIJDELIJK = re.compile(r"\..+\.\d+\.tmp")
+T = TypeVar("T")
 _BESTANDEN = {
     "waarnemingen": "waarnemingen.parquet",
     "regios": "regios.parquet",
@@ -50,6 +69,15 @@ class Toestand:
         return {str(lading["sha256"]) for lading in self.ladingen}
 
 
+class OpslagBezet(OpslagFout):
+    """Another load holds the store's lock for longer than this load wants to wait."""
+
+
+def wachttijd(seconden: float) -> str:
+    """ "1 seconde", "1,5 seconden", "300 seconden"."""
+    return f"{getal(seconden, 1, vast=False)} {'seconde' if seconden == 1 else 'seconden'}"
+
+
 def standaard_map() -> Path:
     from .instellingen import instellingen
 
@@ -64,43 +92,89 @@ class Opslag:
     def objecten(self) -> Path:
         return self.map / "objecten"
 
+    @property
+    def slotbestand(self) -> Path:
+        return self.map / SLOTBESTAND
+
+    @cached_property
+    def _slot(self) -> FileLock:
+        # One lock object per store object: re-entrant, so ``schrijf`` inside ``laad`` just nests.
+        return FileLock(self.slotbestand)
+
     def huidige_versie(self) -> str | None:
         wijzer = self.map / _WIJZER
-        return wijzer.read_text(encoding="utf-8").strip() if wijzer.is_file() else None
+        if not wijzer.is_file():
+            return None
+        versie = wijzer.read_text(encoding="utf-8").strip()
+        if not _SNAPSHOT.fullmatch(versie):
+            raise OpslagFout(f"de opslag in {self.map} is onleesbaar ({_WIJZER} bevat {versie[:20]!r})")
+        return versie
+
+    @contextmanager
+    def slot(
+        self, wacht: float = STANDAARD_WACHTTIJD, bij_wachten: Callable[[], None] | None = None
+    ) -> Iterator[None]:
+        """Hold the store's write lock; ``bij_wachten`` is called once if another load has it.
+        Re-entrant within a thread; released by the system when the process dies, so a killed
+        load never blocks the next one."""
+        self.map.mkdir(parents=True, exist_ok=True)
+        try:
+            self._slot.acquire(timeout=0)
+        except Timeout:
+            if bij_wachten:
+                bij_wachten()
+            try:
+                self._slot.acquire(timeout=wacht)
+            except Timeout as e:
+                raise OpslagBezet(
+                    f"de opslag in {self.map} wordt al door een andere lading bijgewerkt en is na "
+                    f"{wachttijd(wacht)} wachten nog niet vrij "
+                    f"(slotbestand {self.slotbestand}); probeer het later opnieuw"
+                ) from e
+        try:
+            yield
+        finally:
+            self._slot.release()
 
     def lees(self) -> Toestand:
-        versie = self.huidige_versie()
-        if versie is None:
+        toestand = self._bij_huidige(self._lees_snapshot)
+        if toestand is None:
             return Toestand()
-        snapshot = self.map / versie
-        try:
-            meta = json.loads((snapshot / "herkomst.json").read_text(encoding="utf-8"))
-            toestand = Toestand(
-                waarnemingen=_met_indeling(pd.read_parquet(snapshot / _BESTANDEN["waarnemingen"])),
-                regios=pd.read_parquet(snapshot / _BESTANDEN["regios"]),
-                grenswijzigingen=pd.read_parquet(snapshot / _BESTANDEN["grenswijzigingen"]),
-                ladingen=meta["ladingen"],
-                grenzen=meta["grenzen"],
-                indicatoren=[Indicator.model_validate(i) for i in meta.get("indicatoren", [])],
-            )
-        except (OSError, ValueError, KeyError) as e:
-            raise OpslagFout(f"de opslag in {self.map} is onleesbaar ({e})") from e
         registreer_eigen(str(self.map.resolve()), toestand.indicatoren)
         return toestand
 
     def lees_grenzen(self, sleutel: str) -> dict[str, Any] | None:
-        versie = self.huidige_versie()
-        if versie is None:
-            return None
-        try:
-            meta = json.loads((self.map / versie / "herkomst.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise OpslagFout(f"de opslag in {self.map} is onleesbaar ({e})") from e
-        naam = meta.get("grenzen", {}).get(sleutel)
+        naam = self._bij_huidige(lambda versie: _herkomst(self.map / versie).get("grenzen", {}).get(sleutel))
         if naam is None:
             return None
         inhoud: dict[str, Any] = json.loads((self.objecten / naam).read_text(encoding="utf-8"))
         return inhoud
+
+    def _bij_huidige(self, lezer: Callable[[str], T]) -> T | None:
+        """Read ``HUIDIG`` once, then only that snapshot. Should two loads have replaced it in the
+        meantime (so it was cleaned up mid-read), read the newer one instead."""
+        versie = self.huidige_versie()
+        while versie is not None:
+            try:
+                return lezer(versie)
+            except (OSError, ValueError, KeyError) as e:
+                nieuwer = self.huidige_versie()
+                if nieuwer == versie:
+                    raise OpslagFout(f"de opslag in {self.map} is onleesbaar ({e})") from e
+                versie = nieuwer
+        return None
+
+    def _lees_snapshot(self, versie: str) -> Toestand:
+        snapshot = self.map / versie
+        meta = _herkomst(snapshot)
+        return Toestand(
+            waarnemingen=_met_indeling(pd.read_parquet(snapshot / _BESTANDEN["waarnemingen"])),
+            regios=pd.read_parquet(snapshot / _BESTANDEN["regios"]),
+            grenswijzigingen=pd.read_parquet(snapshot / _BESTANDEN["grenswijzigingen"]),
+            ladingen=meta["ladingen"],
+            grenzen=meta["grenzen"],
+            indicatoren=[Indicator.model_validate(i) for i in meta.get("indicatoren", [])],
+        )
 
     def bewaar_object(self, inhoud: bytes, naam: str) -> None:
         """Content-addressed, immutable files (boundaries): written once, then referenced."""
@@ -113,46 +187,63 @@ class Opslag:
         os.replace(tijdelijk, doel)
 
     def schrijf(self, toestand: Toestand) -> str:
-        self.map.mkdir(parents=True, exist_ok=True)
-        self._ruim_op()
-        vorige = self.huidige_versie()
-        nummer = int(vorige[1:]) + 1 if vorige else 1
-        versie = f"v{nummer:06d}"
-        tijdelijk = self.map / f".tmp-{versie}-{os.getpid()}"
-        tijdelijk.mkdir()
-        for sleutel, naam in _BESTANDEN.items():
-            frame: pd.DataFrame = getattr(toestand, sleutel)
-            _als_categorie(frame).to_parquet(tijdelijk / naam, index=False)
-            _fsync(tijdelijk / naam)
-        meta: dict[str, Any] = {"versie": versie, "ladingen": toestand.ladingen, "grenzen": toestand.grenzen}
-        if toestand.indicatoren:
-            meta["indicatoren"] = [i.model_dump(exclude_defaults=True) for i in toestand.indicatoren]
-        _schrijf_bytes(
-            tijdelijk / "herkomst.json",
-            json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True).encode(),
-        )
-        os.rename(tijdelijk, self.map / versie)
-        wijzer_tmp = self.map / f".{_WIJZER}.{os.getpid()}.tmp"
-        _schrijf_bytes(wijzer_tmp, versie.encode())
-        os.replace(wijzer_tmp, self.map / _WIJZER)
-        _fsync_map(self.map)
-        if vorige:
-            shutil.rmtree(self.map / vorige, ignore_errors=True)
+        """Write ``toestand`` as the next snapshot. Callers that read, change and write should
+        hold :meth:`slot` around all three, or a concurrent load's snapshot is overwritten."""
+        with self.slot():
+            self._ruim_op()
+            vorige = self.huidige_versie()
+            versie = f"v{int(vorige[1:]) + 1 if vorige else 1:06d}"
+            tijdelijk = self.map / f".tmp-{versie}-{os.getpid()}"
+            _schrijf_snapshot(tijdelijk, versie, toestand)
+            os.rename(tijdelijk, self.map / versie)
+            _fsync_map(self.map)
+            wijzer_tmp = self.map / f".{_WIJZER}.{os.getpid()}.tmp"
+            _schrijf_bytes(wijzer_tmp, versie.encode())
+            os.replace(wijzer_tmp, self.map / _WIJZER)
+            _fsync_map(self.map)
+            self._ruim_op()
         registreer_eigen(str(self.map.resolve()), toestand.indicatoren)
         return versie
 
     def _ruim_op(self) -> None:
-        """Remove what an interrupted write left behind: temp folders and stray snapshots."""
+        """Under the lock: remove temp files of interrupted writes and every snapshot but the
+        current one and the one before it (a reader may still be busy with that one). Snapshots
+        newer than ``HUIDIG`` were renamed by a write killed before its pointer switch."""
         huidig = self.huidige_versie()
-        for pad in self.map.iterdir():
-            weg = pad.name.startswith((".tmp-", f".{_WIJZER}.")) or (
-                pad.is_dir() and pad.name.startswith("v") and pad.name != huidig
-            )
-            if weg:
-                if pad.is_dir():
-                    shutil.rmtree(pad, ignore_errors=True)
-                else:
-                    pad.unlink(missing_ok=True)
+        snapshots = sorted(p.name for p in self.map.iterdir() if _SNAPSHOT.fullmatch(p.name) and p.is_dir())
+        ouder = [s for s in snapshots if huidig is not None and s < huidig]
+        bewaar = {huidig, ouder[-1] if ouder else None}
+        weg = [self.map / s for s in snapshots if s not in bewaar]
+        weg += [p for p in self.map.iterdir() if _TIJDELIJK.fullmatch(p.name)]
+        if self.objecten.is_dir():
+            weg += [p for p in self.objecten.iterdir() if _OBJECT_TIJDELIJK.fullmatch(p.name)]
+        for pad in weg:
+            if pad.is_dir() and not pad.is_symlink():
+                shutil.rmtree(pad, ignore_errors=True)
+            else:
+                pad.unlink(missing_ok=True)
+
+
+def _herkomst(snapshot: Path) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((snapshot / "herkomst.json").read_text(encoding="utf-8"))
+    return meta
+
+
+def _schrijf_snapshot(map: Path, versie: str, toestand: Toestand) -> None:
+    """Every file written and fsynced, and the folder itself, before anyone can point at it."""
+    map.mkdir()
+    for sleutel, naam in _BESTANDEN.items():
+        frame: pd.DataFrame = getattr(toestand, sleutel)
+        _als_categorie(frame).to_parquet(map / naam, index=False)
+        _fsync(map / naam)
+    meta: dict[str, Any] = {"versie": versie, "ladingen": toestand.ladingen, "grenzen": toestand.grenzen}
+    if toestand.indicatoren:
+        meta["indicatoren"] = [i.model_dump(exclude_defaults=True) for i in toestand.indicatoren]
+    _schrijf_bytes(
+        map / "herkomst.json",
+        json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True).encode(),
+    )
+    _fsync_map(map)
 
 
 def _met_indeling(waarnemingen: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from .analyse.opgeslagen import Run
 from .catalogus import catalogus
 from .effect.oordeel import decimalen
 from .errors import GebiedskompasFout, InvoerFout
+from .excelveilig import tekst_blijft_tekst
 from .grenskeuze import Grenskeuze, bronvermelding, dekking, kies_grenzen, meervoud, ontleed_sleutel
 from .opmaak import EXCEL_GETAL, ONTBREEKT, als_json, getal, getal_auto, ontbreekt, procent
 from .opslag import Opslag, Toestand
@@ -573,6 +574,7 @@ def schrijf_excelblad(
     """One sheet (xlsxwriter): Dutch headers, the header row frozen, numbers kept as numbers with an
     Excel number format per column (Excel shows them with the reader's own separators)."""
     naam = blad[:31]
+    tekst_blijft_tekst(schrijver)  # a title such as "=HYPERLINK(...)" stays text, never a formula
     frame.rename(columns=dict(koppen)).to_excel(schrijver, sheet_name=naam, index=False)
     werkblad = schrijver.sheets[naam]
     werkblad.freeze_panes(1, 0)

@@ -6,7 +6,9 @@ in Dutch. The same object drives the CLI, the results and the run record.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import InvoerFout
+from ..opmaak import getal_auto
 
 Niveau = Literal["gemeente", "wijk", "buurt"]
 Normalisatie = Literal["zscore", "minmax", "prank", "dist2ref"]
@@ -22,7 +25,17 @@ Benchmarksoort = Literal["nl", "nl_zelfde_stedelijkheid", "groep"]
 Imputatie = Literal["geen", "benchmarkgemiddelde"]
 Richting = Literal["hoger_is_beter", "hoger_is_slechter"]
 
-_STRIKT = ConfigDict(extra="forbid")
+# Every number of a method is finite: "inf" and "nan" are valid TOML, never a valid choice.
+_STRIKT = ConfigDict(extra="forbid", allow_inf_nan=False)
+# A weight is relative; the bound keeps sums and products of weights far from overflow.
+MAX_GEWICHT = 1000.0
+# Monte Carlo replications: enough for stable ranks many times over, few enough to finish.
+MAX_REPLICATIES = 100_000
+# numpy's random generators take seeds below 2**32.
+SEED_GRENS = 2**32
+EERSTE_JAAR = 1990
+_NAAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
+_PERIODE = re.compile(r"^[0-9]{4}$")
 _NORMALISATIES: tuple[Normalisatie, ...] = ("zscore", "minmax", "prank")
 _AGGREGATIES: tuple[Aggregatie, ...] = ("rekenkundig", "meetkundig")
 
@@ -40,6 +53,13 @@ class Scope(BaseModel):
     min_inwoners: int = Field(default=0, ge=0)
     min_dekking: float = Field(default=0.66, ge=0, le=1)
     selectie: int = Field(default=8, ge=1)
+
+    @field_validator("periode")
+    @classmethod
+    def _periode(cls, v: str) -> str:
+        if not _PERIODE.match(v) or jaarfout(int(v)):
+            raise ValueError(f"{v!r} is geen jaar van {EERSTE_JAAR} tot en met {laatste_jaar()}")
+        return v
 
     @field_validator("stedelijkheid")
     @classmethod
@@ -203,10 +223,15 @@ class Robuustheid(BaseModel):
     weglaten: bool = True
 
 
+def _gewicht() -> Any:
+    """A weight: a finite number (not a string) greater than 0 and at most ``MAX_GEWICHT``."""
+    return Field(default=1.0, gt=0, le=MAX_GEWICHT, strict=True)
+
+
 class IndicatorKeuze(BaseModel):
     model_config = _STRIKT
     id: str
-    gewicht: float = Field(default=1.0, gt=0)
+    gewicht: float = _gewicht()
     richting: Richting | None = None
     reden: str = ""
     # Published only for larger areas (Leefbaarometer per wijk in a buurt analysis): an area
@@ -218,7 +243,7 @@ class Thema(BaseModel):
     model_config = _STRIKT
     id: str
     label: str
-    gewicht: float = Field(default=1.0, gt=0)
+    gewicht: float = _gewicht()
     toelichting: str = ""
     indicator: list[IndicatorKeuze] = Field(min_length=1)
 
@@ -238,12 +263,28 @@ class Methode(BaseModel):
     robuustheid: Robuustheid = Field(default_factory=Robuustheid)
     thema: list[Thema] = Field(min_length=1)
 
+    @field_validator("naam")
+    @classmethod
+    def _naam(cls, v: str) -> str:
+        if not _NAAM.match(v):
+            raise ValueError(
+                f"{v!r} is geen geldige naam: 1 tot 60 letters, cijfers, '-' of '_' (de naam wordt de "
+                "naam van de uitvoermap)"
+            )
+        return v
+
     @model_validator(mode="after")
     def _uniek(self) -> Methode:
+        themas = [t.id for t in self.thema]
+        dubbel = sorted({t for t in themas if themas.count(t) > 1})
+        if dubbel:
+            raise ValueError(f"sleutel 'thema.id': thema('s) komen meer dan eens voor: {', '.join(dubbel)}")
         ids = [i.id for t in self.thema for i in t.indicator]
         dubbel = sorted({i for i in ids if ids.count(i) > 1})
         if dubbel:
-            raise ValueError(f"indicator(en) staan in meer dan één thema: {', '.join(dubbel)}")
+            raise ValueError(
+                f"sleutel 'thema.indicator.id': indicator(en) komen meer dan eens voor: {', '.join(dubbel)}"
+            )
         return self
 
     @model_validator(mode="after")
@@ -256,6 +297,45 @@ class Methode(BaseModel):
 
     def indicator_ids(self) -> list[str]:
         return [i.id for t in self.thema for i in t.indicator]
+
+
+def laatste_jaar() -> int:
+    """The latest plausible period: next year (some sources publish forecasts)."""
+    return date.today().year + 1
+
+
+def jaarfout(jaar: int) -> str | None:
+    """Dutch reason why ``jaar`` is no plausible period, or None."""
+    if EERSTE_JAAR <= jaar <= laatste_jaar():
+        return None
+    geschreven = str(jaar).replace("-", "\u2212")  # a year has no thousands separator
+    return f"{geschreven} is geen jaar van {EERSTE_JAAR} tot en met {laatste_jaar()}"
+
+
+def _getal(x: Any) -> str:
+    """A number of a message in Dutch notation; a huge one (beyond formatting) as written."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return repr(x)
+    if abs(x) < 1e15:
+        return getal_auto(x)
+    return str(x).replace("-", "\u2212")
+
+
+def replicatiefout(aantal: int) -> str | None:
+    """Dutch reason why ``aantal`` Monte Carlo replications cannot be run, or None."""
+    if 0 <= aantal <= MAX_REPLICATIES:
+        return None
+    return (
+        f"{_getal(aantal)} replicaties kan niet: kies 0 (geen robuustheid) tot en met "
+        f"{_getal(MAX_REPLICATIES)}"
+    )
+
+
+def seedfout(seed: int) -> str | None:
+    """Dutch reason why ``seed`` cannot seed the random generator, or None."""
+    if 0 <= seed < SEED_GRENS:
+        return None
+    return f"{_getal(seed)} kan niet: kies een geheel getal van 0 tot en met {_getal(SEED_GRENS - 1)}"
 
 
 def gebundelde_methoden() -> list[str]:
@@ -274,7 +354,15 @@ def methode_tekst(naam_of_pad: str) -> tuple[str, str]:
             f"methode '{naam_of_pad}' bestaat niet: geen bestand en geen meegeleverde methode "
             f"(kies uit: {', '.join(gebundelde_methoden())})"
         )
-    return pad.read_text(encoding="utf-8"), str(pad)
+    try:
+        return pad.read_text(encoding="utf-8"), str(pad)
+    except UnicodeDecodeError as e:
+        raise InvoerFout(
+            f"de methode is geen UTF-8-tekst (byte {e.start + 1} is ongeldig); sla het bestand op als UTF-8",
+            bestand=pad,
+        ) from e
+    except OSError as e:
+        raise InvoerFout(f"de methode is niet te lezen ({e.strerror or e})", bestand=pad) from e
 
 
 def lees_methode(naam_of_pad: str) -> Methode:
@@ -286,11 +374,40 @@ def ontleed_methode(tekst: str, bron: str = "methode") -> Methode:
     try:
         ruw = tomllib.loads(tekst)
     except tomllib.TOMLDecodeError as e:
-        raise InvoerFout(f"geen geldige TOML ({e})", bestand=bron) from e
+        raise InvoerFout(_tomlfout(str(e)), bestand=bron) from e
     try:
         return Methode.model_validate(ruw)
     except ValidationError as e:
         raise InvoerFout("; ".join(_fout_in_het_nederlands(f) for f in e.errors()), bestand=bron) from e
+
+
+_TOMLFOUTEN = {
+    "Invalid value": "ongeldige waarde (verwacht een tekst tussen aanhalingstekens, getal of lijst)",
+    "Expected '=' after a key in a key/value pair": "na een sleutel hoort '='",
+    "Cannot overwrite a value": "deze sleutel staat er al eerder; elke sleutel mag maar één keer voorkomen",
+    "Invalid statement": "ongeldige regel (verwacht sleutel = waarde of [sectie])",
+    "Unterminated string": "een tekst mist het sluitende aanhalingsteken",
+    "Unclosed array": "een lijst mist de sluitende ']'",
+    "Expected newline or end of document after a statement": "na de waarde hoort een nieuwe regel",
+    "Invalid initial character for a key part": "ongeldige sleutel",
+    "Illegal character": "ongeldig teken",
+}
+_TOMLPLAATS = re.compile(
+    r"^(?P<soort>.*?) \(at (?:line (?P<regel>\d+), column (?P<kolom>\d+)|(?P<einde>end of document))\)$"
+)
+
+
+def _tomlfout(tekst: str) -> str:
+    """tomllib's English message in Dutch, with the line and column (the original in brackets)."""
+    m = _TOMLPLAATS.match(tekst)
+    if m is None:
+        return f"geen geldige TOML ({tekst})"
+    soort = m["soort"]
+    uitleg = next((nl for en, nl in _TOMLFOUTEN.items() if soort.startswith(en)), None)
+    if soort.startswith("Cannot declare"):
+        uitleg = "deze sectie staat er al eerder"
+    plaats = "aan het einde van het bestand" if m["einde"] else f"op regel {m['regel']}, kolom {m['kolom']}"
+    return f"geen geldige TOML {plaats}: {uitleg or 'syntaxisfout'} (TOML-melding: {soort})"
 
 
 def _sleutel(loc: tuple[Any, ...]) -> str:
@@ -316,6 +433,8 @@ def _fout_in_het_nederlands(fout: Any) -> str:
         return f"sleutel '{sleutel}': ongeldige waarde {invoer!r}; kies uit: {ctx.get('expected', '')}"
     if soort in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         return f"sleutel '{sleutel}': {invoer!r} is geen getal"
+    if soort == "finite_number":
+        return f"sleutel '{sleutel}': {invoer!r} is geen eindig getal (inf en nan kunnen niet)"
     if soort in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         grens = {
             "greater_than": "groter dan",
@@ -324,7 +443,7 @@ def _fout_in_het_nederlands(fout: Any) -> str:
             "less_than_equal": "hoogstens",
         }[soort]
         waarde = next(iter(ctx.values()), "")
-        return f"sleutel '{sleutel}': {invoer!r} moet {grens} {waarde} zijn"
+        return f"sleutel '{sleutel}': {_getal(invoer)} moet {grens} {_getal(waarde)} zijn"
     if soort == "too_short":
         return f"sleutel '{sleutel}' is leeg; er is minstens één nodig"
     if soort in ("list_type", "dict_type", "model_type", "string_type", "bool_type", "bool_parsing"):

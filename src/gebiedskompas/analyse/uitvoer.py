@@ -1,17 +1,28 @@
 """Write an analysis result: Parquet tables, an Excel workbook with Dutch headers (a sheet per
-view), a JSON document and the run record."""
+view), a JSON document and the run record.
+
+``bewaar`` writes them atomically: every file goes into a temporary folder next to the destination,
+which then replaces the destination folder as a whole, so a failed run never leaves a mix of old
+and new files."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import opmaak
+from ..errors import InvoerFout
+from ..excelveilig import excelschrijver
 from ..presentatie import indicatorlabel, schrijf_excelblad
 from .classificeer import standaardgroepen
+from .opgeslagen import RESULTAAT
 from .pijplijn import Resultaat
 from .walenschip import WalEnSchip
 
@@ -94,6 +105,93 @@ def _wal_als_json(wal: WalEnSchip) -> dict[str, Any]:
     }
 
 
+# Files that mark a folder as an earlier analysis, which a new run may replace as a whole.
+_ANALYSEBESTANDEN = (RESULTAAT, "runrecord.json")
+
+
+def uitvoermapfout(doel: Path) -> str | None:
+    """Dutch reason why ``doel`` cannot receive an analysis, or None. The analysis replaces the whole
+    folder, so an existing folder must be empty or hold an earlier analysis."""
+    if doel.exists() and not doel.is_dir():
+        return f"{doel} is een bestand, geen map"
+    for boven in doel.parents:
+        if boven.exists():
+            if not boven.is_dir():
+                return f"{boven} is een bestand, geen map"
+            break
+    if doel.resolve().name in ("", "..") or doel.resolve() == Path.home():
+        return f"{doel} kan geen uitvoermap zijn"
+    if doel.is_dir() and any(doel.iterdir()) and not any((doel / b).is_file() for b in _ANALYSEBESTANDEN):
+        return (
+            f"de map {doel} bestaat al en bevat iets anders dan een eerdere analyse; de uitvoer "
+            "vervangt de hele map, kies dus een nieuwe of lege map"
+        )
+    return None
+
+
+def bewaar(
+    resultaat: Resultaat, doel: Path, wal: WalEnSchip | None = None, *, vervang: bool = True
+) -> list[Path]:
+    """Write the outputs atomically into ``doel`` (see ``schrijf_atomair``); the written paths. A file
+    that cannot be written (a full disk) gives a Dutch error."""
+    namen: list[str] = []
+
+    def vul(map: Path) -> None:
+        try:
+            namen.extend(p.name for p in schrijf(resultaat, map, wal))
+        except OSError as e:
+            raise InvoerFout(f"de uitvoer kan niet worden geschreven naar {doel} ({e.strerror or e})") from e
+
+    schrijf_atomair(doel, vul, vervang=vervang)
+    return [doel / n for n in namen]
+
+
+def schrijf_atomair(doel: Path, schrijf: Callable[[Path], None], *, vervang: bool = True) -> Path:
+    """Let ``schrijf`` fill a new folder and put it in the place of ``doel`` at once.
+
+    The new folder is made inside a temporary folder next to ``doel`` (the same file system, and one
+    level deeper, so a listing of the analyses never sees half a result). When it is complete, an
+    existing ``doel`` (only if ``vervang``) is moved aside and the new folder renamed into its place;
+    the previous folder is removed only after that. On any failure the previous folder stays as it
+    was and the temporary folder is removed. Errors of ``schrijf`` pass unchanged; those of making
+    and renaming the folders become ``InvoerFout``."""
+    if fout := uitvoermapfout(doel):
+        raise InvoerFout(fout)
+    doel = doel.resolve()
+    try:
+        doel.parent.mkdir(parents=True, exist_ok=True)
+        werk = Path(tempfile.mkdtemp(prefix=f".{doel.name}.tijdelijk-", dir=doel.parent))
+    except OSError as e:
+        raise InvoerFout(f"de uitvoermap {doel} kan niet worden gemaakt ({e.strerror or e})") from e
+    try:
+        nieuw = werk / doel.name
+        nieuw.mkdir()
+        schrijf(nieuw)
+        try:
+            _zet_op_plaats(nieuw, doel, werk / "vorige", vervang)
+        except OSError as e:
+            raise InvoerFout(
+                f"de uitvoer kan niet op zijn plaats worden gezet: {doel} ({e.strerror or e})"
+            ) from e
+    finally:
+        shutil.rmtree(werk, ignore_errors=True)
+    return doel
+
+
+def _zet_op_plaats(nieuw: Path, doel: Path, vorige: Path, vervang: bool) -> None:
+    if not (doel.exists() or doel.is_symlink()):
+        os.rename(nieuw, doel)
+        return
+    if not vervang:
+        raise InvoerFout(f"er staat al een map {doel}")
+    os.rename(doel, vorige)
+    try:
+        os.rename(nieuw, doel)
+    except BaseException:
+        os.rename(vorige, doel)
+        raise
+
+
 def schrijf(resultaat: Resultaat, map: Path, wal: WalEnSchip | None = None) -> list[Path]:
     map.mkdir(parents=True, exist_ok=True)
     paden = []
@@ -138,7 +236,7 @@ def _excel(resultaat: Resultaat, pad: Path, wal: WalEnSchip | None) -> None:
     }
     if wal is not None:
         bladen["Tussen wal en schip"] = wal.gebieden
-    with pd.ExcelWriter(pad, engine="xlsxwriter") as schrijver:
+    with excelschrijver(pad) as schrijver:
         for blad, frame in bladen.items():
             schrijf_excelblad(schrijver, blad, frame, KOPPEN)
 

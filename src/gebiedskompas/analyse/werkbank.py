@@ -17,8 +17,6 @@ import json
 import logging
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -555,20 +553,19 @@ def _schrijf(resultaat: Any, map: Path, wal: Any) -> None:
 
 
 def bewaar(schrijf: Callable[[Path], None], analyses: Path, naam: str) -> Path:
-    """Write a saved analysis atomically: ``schrijf`` fills a temporary folder in the store folder
-    (the same file system), which is then renamed to ``analyses/<naam>``. On any failure the temporary
-    folder is removed; an existing analysis of that name is never overwritten."""
-    analyses.mkdir(parents=True, exist_ok=True)
+    """Write a saved analysis atomically with ``uitvoer.schrijf_atomair`` (a temporary folder renamed
+    to ``analyses/<naam>``; on any failure it is removed); an existing analysis of that name is never
+    overwritten."""
+    from .uitvoer import schrijf_atomair
+
     doel = analyses / naam
-    tijdelijk = Path(tempfile.mkdtemp(prefix=f".werkbank-{naam}-", dir=analyses.parent))
-    try:
-        schrijf(tijdelijk)
-        if not (tijdelijk / RESULTAAT).is_file():
+    if doel.exists():
+        raise InvoerFout(f"er is intussen al een analyse met de naam '{naam}'")
+
+    def vul(map: Path) -> None:
+        schrijf(map)
+        if not (map / RESULTAAT).is_file():
             raise InvoerFout(f"de uitvoer mist {RESULTAAT}")
-        if doel.exists():
-            raise InvoerFout(f"er is intussen al een analyse met de naam '{naam}'")
-        tijdelijk.rename(doel)
-    except BaseException:
-        shutil.rmtree(tijdelijk, ignore_errors=True)
-        raise
+
+    schrijf_atomair(doel, vul, vervang=False)
     return doel

@@ -78,6 +78,34 @@ class RuweTabel:
         return self.eerste_rij + positie
 
 
+_UTF16_BOM = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decodeer(ruw: bytes, pad: Path, *, volledig: bool = True) -> str:
+    """Text of a file: UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252 (older
+    StatLine exports). UTF-16 without a BOM (NUL bytes) is named, not read as garbage. With
+    ``volledig=False`` (the first bytes only) a character cut in half is replaced, not an error."""
+    fouten = "strict" if volledig else "replace"
+    if ruw.startswith(_UTF16_BOM):
+        try:
+            return ruw.decode("utf-16", errors=fouten)
+        except UnicodeDecodeError as e:
+            raise InvoerFout(
+                "het bestand begint als UTF-16 maar is beschadigd of afgekapt; sla het op als UTF-8",
+                bestand=pad,
+            ) from e
+    if b"\x00" in ruw[:4096]:
+        raise InvoerFout(
+            "het bestand bevat NUL-tekens: het is UTF-16 zonder BOM of geen tekstbestand; "
+            "sla het op als UTF-8",
+            bestand=pad,
+        )
+    try:
+        return ruw.decode("utf-8-sig", errors=fouten)
+    except UnicodeDecodeError:
+        return ruw.decode("cp1252", errors="replace")
+
+
 def kopstijl(kolommen: list[str]) -> Stijl:
     """Web exports have title paths with units as headers; OData downloads have keys."""
     return "titel" if any("/" in k or k.endswith(")") for k in kolommen) else "sleutel"
@@ -191,6 +219,39 @@ def als_regiocodes(ruw: RuweTabel, kolom: str) -> Regiocodes:
             kolom=kolom,
         )
     return Regiocodes(codes=codes.astype(object), bruikbaar=geldig, aggregaten=int(aggregaat.sum()))
+
+
+def controleer_bereik(
+    ruw: RuweTabel, kolom: str, waarden: pd.Series, bereik: tuple[float, float], wat: str
+) -> None:
+    """Reject non-finite numbers (``1e309``, ``inf``) and values outside the valid range of the
+    indicator, naming file, row and column. Missing values (NaN) are fine."""
+    getallen = waarden.to_numpy(dtype="float64")
+    laag, hoog = bereik
+    oneindig = np.isinf(getallen)
+    buiten = ~oneindig & ((getallen < laag) | (getallen > hoog))
+    for masker, reden in (
+        (oneindig, "is geen eindig getal"),
+        (buiten, f"ligt buiten {_bereiktekst(bereik)}"),
+    ):
+        if masker.any():
+            label = waarden.index[int(np.flatnonzero(masker)[0])]
+            positie = int(ruw.data.index.get_indexer(pd.Index([label]))[0])
+            raise InvoerFout(
+                f"waarde '{str(ruw.data[kolom].iloc[positie]).strip()}' {reden} voor {wat}",
+                bestand=ruw.bestand,
+                rij=ruw.rijnummer(positie),
+                kolom=kolom,
+            )
+
+
+def _bereiktekst(bereik: tuple[float, float]) -> str:
+    laag, hoog = bereik
+    if np.isinf(hoog):
+        return f"het geldige bereik (minimaal {laag:g})"
+    if np.isinf(laag):
+        return f"het geldige bereik (maximaal {hoog:g})"
+    return f"het geldige bereik {laag:g} tot en met {hoog:g}"
 
 
 def periode_van(waarde: str) -> str:

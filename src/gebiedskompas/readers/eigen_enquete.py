@@ -31,7 +31,7 @@ from ..errors import InvoerFout
 from ..model import WAARNEMING_KOLOMMEN, Inlezing
 from ..register import Register, dichtstbijzijnd_jaar
 from .core import ONTBREKEND, sha256_van
-from .statline_csv import kies_scheidingsteken
+from .statline_csv import kies_scheidingsteken, lees_tekst
 
 VOORVOEGSEL: Final = "eigen."
 BLAD_INDICATOREN: Final = "indicatoren"
@@ -154,9 +154,12 @@ def _lees_xlsx(pad: Path) -> tuple[Blad, Blad]:
 
 
 def _lees_csv(pad: Path) -> Blad:
-    tekst = pad.read_text(encoding="utf-8-sig")
+    tekst = lees_tekst(pad)
     eerste = tekst.splitlines()[0] if tekst.strip() else ""
-    regels = list(csv.reader(io.StringIO(tekst), delimiter=kies_scheidingsteken(eerste)))
+    try:
+        regels = list(csv.reader(io.StringIO(tekst), delimiter=kies_scheidingsteken(eerste)))
+    except csv.Error as e:
+        raise InvoerFout(f"het bestand is geen geldige CSV ({e})", bestand=pad) from e
     return _blad(None, regels)
 
 

@@ -16,11 +16,22 @@ from .core import RuweTabel
 
 
 def lees_json(pad: Path) -> Any:
-    tekst = pad.read_text(encoding="utf-8-sig")
-    if not tekst.strip():
+    """A JSON document: UTF-8 (RFC 8259; a BOM is allowed), or UTF-16/32 with its BOM."""
+    ruw = pad.read_bytes()
+    if not ruw.strip():
         raise InvoerFout("het bestand is leeg", bestand=pad)
+    if ruw.startswith(b"\xef\xbb\xbf"):
+        ruw = ruw[3:]
     try:
-        return json.loads(tekst)
+        return json.loads(ruw)
+    except UnicodeDecodeError as e:
+        raise InvoerFout(
+            f"het bestand is geen UTF-8 (ongeldig teken op byte {e.start}); JSON moet UTF-8 zijn: "
+            "sla het op als UTF-8 (is het Latin-1 of Windows-1252?)",
+            bestand=pad,
+        ) from e
+    except RecursionError as e:
+        raise InvoerFout("de JSON is te diep genest om te lezen", bestand=pad) from e
     except json.JSONDecodeError as e:
         raise InvoerFout(
             f"ongeldige JSON op regel {e.lineno}, positie {e.colno}: het bestand is afgekapt of beschadigd",

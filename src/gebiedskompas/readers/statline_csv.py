@@ -11,19 +11,23 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvoerFout
-from .core import RuweTabel, kopstijl
+from .core import RuweTabel, decodeer, kopstijl
 
 _SCHEIDINGSTEKENS = (";", ",", "\t")
+# Longest field accepted (the csv module's default limit): a longer one means a quote that is
+# never closed or a file that is not a table.
+MAX_VELD = 128 * 1024
 
 
 def lees_tekst(pad: Path) -> str:
+    """The file's text with line endings as ``\n`` (Windows ``\r\n`` and old Mac ``\r`` alike)."""
     ruw = pad.read_bytes()
     if not ruw.strip():
         raise InvoerFout("het bestand is leeg", bestand=pad)
-    try:
-        return ruw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ruw.decode("cp1252")
+    tekst = decodeer(ruw, pad)
+    if not tekst.strip():
+        raise InvoerFout("het bestand is leeg", bestand=pad)
+    return tekst.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def kies_scheidingsteken(kopregel: str) -> str:
@@ -34,6 +38,7 @@ def lees_csv(pad: Path, *, scheidingsteken: str | None = None) -> RuweTabel:
     tekst = lees_tekst(pad)
     kopregel = tekst.split("\n", 1)[0]
     sep = scheidingsteken or kies_scheidingsteken(kopregel)
+    _controleer_veldlengte(pad, tekst, sep)
     try:
         data = pd.read_csv(
             io.StringIO(tekst),
@@ -53,6 +58,23 @@ def lees_csv(pad: Path, *, scheidingsteken: str | None = None) -> RuweTabel:
     _controleer_volledig(pad, tekst, sep, len(data.columns))
     stijl = kopstijl(list(data.columns))
     return RuweTabel(bestand=pad, data=data, stijl=stijl)
+
+
+def _controleer_veldlengte(pad: Path, tekst: str, sep: str) -> None:
+    """Bound every field before parsing: a 64 MiB field is a broken file, not data."""
+    if len(tekst) <= MAX_VELD:
+        return
+    lezer = csv.reader(io.StringIO(tekst), delimiter=sep)
+    try:
+        for _ in lezer:
+            pass
+    except csv.Error as e:
+        raise InvoerFout(
+            f"een veld is langer dan {MAX_VELD // 1024} KiB tekens of het bestand is geen geldige CSV "
+            f"({e}): een aanhalingsteken dat niet wordt gesloten, of geen tabel",
+            bestand=pad,
+            rij=lezer.line_num,
+        ) from e
 
 
 def _controleer_volledig(pad: Path, tekst: str, sep: str, breedte: int) -> None:

@@ -6,6 +6,8 @@ format reader above stays small.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -13,15 +15,35 @@ import pandas as pd
 
 from ..bronnen import Tabel
 from ..catalogus import Bronkolom, catalogus
-from ..codes import niveau_van, normaliseer
-from ..errors import InvoerFout
+from ..codes import gemeente_van, niveau_van, normaliseer
+from ..errors import InvoerFout, waarschuwing
 from ..model import REGIO_KOLOMMEN, Inlezing, lege_regios
-from .core import RuweTabel, als_getal, als_regiocodes, periode_van, sha256_van, zoek_kolom
+from ..register import Register
+from .core import (
+    AGGREGAAT_PREFIXEN,
+    RuweTabel,
+    als_getal,
+    als_regiocodes,
+    controleer_bereik,
+    periode_van,
+    sha256_van,
+    zoek_kolom,
+)
 
 NaamNaarCode = Callable[[str], str | None]
 
+# Names of groups of gemeenten that StatLine shows without a suffix (Veiligheidsmonitor).
+_AGGREGAATNAAM = re.compile(r"^(G\d+|Gemeenten\b.*)$")
 
-def naar_inlezing(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode) -> Inlezing:
+# Register fields checked against the range of the indicator that carries the same number.
+_REGISTERBEREIK = {
+    "stedelijkheid": "kwb.stedelijkheid",
+    "oad": "kwb.omgevingsadressendichtheid",
+    "inwoners": "kwb.inwoners",
+}
+
+
+def naar_inlezing(ruw: RuweTabel, tabel: Tabel, register: Register) -> Inlezing:
     inlezing = Inlezing(
         bestand=ruw.bestand,
         sha256=sha256_van(ruw.bestand),
@@ -30,7 +52,7 @@ def naar_inlezing(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode) ->
         versie=ruw.versie,
         licentie=tabel.licentie,
     )
-    basis = _basis(ruw, tabel, naam_naar_code, inlezing.notities)
+    basis = _basis(ruw, tabel, register, inlezing.notities)
     delen = [
         deel
         for ind_id, bron in _bronnen(tabel)
@@ -53,20 +75,14 @@ def _bronnen(tabel: Tabel) -> list[tuple[str, Bronkolom]]:
     return [(ind.id, bron) for ind, bron in catalogus().voor_tabel(tabel.id)]
 
 
-def _basis(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode, notities: list[str]) -> pd.DataFrame:
+def _basis(ruw: RuweTabel, tabel: Tabel, register: Register, notities: list[str]) -> pd.DataFrame:
     """Per row: region code, period and margin role, plus whether the row is usable."""
     kolom = zoek_kolom(ruw, tabel.regio.kolom, tabel.regio.titel)
     if kolom is None:
         raise InvoerFout(_ontbrekende_kolom(ruw, tabel.regio.titel or tabel.regio.kolom), bestand=ruw.bestand)
     if tabel.regio.op_naam:
         # cbsodata and StatLine exports show names; the OData API itself gives codes.
-        codes = ruw.data[kolom].astype("string").str.strip().map(lambda w: _code_of_naam(w, naam_naar_code))
-        bruikbaar = codes.notna()
-        if (~bruikbaar).any():
-            notities.append(
-                f"{int((~bruikbaar).sum())} rijen met regio's die geen gemeente, "
-                "provincie, GGD-regio of landsdeel zijn overgeslagen"
-            )
+        codes, bruikbaar = _codes_op_naam(ruw, tabel, kolom, register, notities)
     else:
         regiocodes = als_regiocodes(ruw, kolom)
         codes, bruikbaar = regiocodes.codes, regiocodes.bruikbaar
@@ -75,15 +91,146 @@ def _basis(ruw: RuweTabel, tabel: Tabel, naam_naar_code: NaamNaarCode, notities:
                 f"{regiocodes.aggregaten} rijen met regio-aggregaten "
                 "(geen gemeente, wijk of buurt) overgeslagen"
             )
+        _controleer_bekend(ruw, tabel, kolom, codes[bruikbaar], register, notities)
     basis = pd.DataFrame({"regio": codes.astype(object), "bruikbaar": bruikbaar.to_numpy()})
     basis["periode"] = _perioden(ruw, tabel)
     basis["rol"] = _rollen(ruw, tabel)
     return basis
 
 
+def _ggd_sleutel(naam: str) -> str:
+    """'GGD Regio Twente', 'GGD Twente (GG)' -> 'twente': GGD names vary between years."""
+    naam = re.sub(r"\s*\(GG\)$", "", naam)
+    naam = re.split(r"GGD |Gez\. |Gezondheidsregio ", naam)[-1]
+    return re.sub(r"^regio\s+", "", naam.strip().lower())
+
+
+def _naamzoeker(register: Register, jaar: int) -> NaamNaarCode:
+    """The register's label lookup, plus GGD regions by the name without 'GGD' and 'Regio'
+    (Gebieden in Nederland 2020 says 'GGD Regio Twente', the Gezondheidsmonitor 'GGD Twente')."""
+    zoek = register.naamzoeker(jaar)
+    t = register.tabel
+    ggd = (
+        {
+            _ggd_sleutel(str(n)): str(c)
+            for n, c in t.loc[t["niveau"] == "ggd", ["naam", "code"]].dropna().to_numpy()
+        }
+        if not t.empty
+        else {}
+    )
+
+    def zoek_ook_ggd(label: str) -> str | None:
+        code = zoek(label)
+        if code is None and label.endswith(" (GG)"):
+            code = ggd.get(_ggd_sleutel(label))
+        return code
+
+    return zoek_ook_ggd
+
+
+def _codes_op_naam(
+    ruw: RuweTabel, tabel: Tabel, kolom: str, register: Register, notities: list[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Codes for region names. Names of aggregates (``Sneek (BT)``, ``... (CG)``) are skipped
+    with a note; a name of a gemeente, provincie, GGD region or landsdeel that the register
+    cannot place is an error (it would otherwise silently lose that region's values)."""
+    naam_naar_code = _naamzoeker(register, tabel.jaar)
+    namen = ruw.data[kolom].astype("string").fillna("").str.strip()
+    codes = namen.map(lambda w: _code_of_naam(w, naam_naar_code))
+    aggregaat = codes.isna() & (
+        namen.str.extract(r"\((\w\w)\)$")[0].isin(AGGREGAAT_PREFIXEN) | namen.str.match(_AGGREGAATNAAM)
+    )
+    onbekend = codes.isna() & ~aggregaat
+    if onbekend.any():
+        positie = int(np.flatnonzero(onbekend.to_numpy())[0])
+        leeg = register.tabel.empty
+        raise InvoerFout(
+            f"regionaam '{namen.iloc[positie]}' staat niet in het gebiedsregister"
+            + (
+                " (het register is leeg: laad eerst een tabel 'Gebieden in Nederland' of de KWB)"
+                if leeg
+                else f"; controleer de naam, of laad 'Gebieden in Nederland' {tabel.jaar} mee "
+                "(de gemeentenamen van dat jaar)"
+            ),
+            bestand=ruw.bestand,
+            rij=ruw.rijnummer(positie),
+            kolom=kolom,
+        )
+    if aggregaat.any():
+        notities.append(
+            f"{int(aggregaat.sum())} rijen met regio-aggregaten (zoals politiebasisteams of "
+            "centrumgemeenten; geen gemeente, provincie, GGD-regio of landsdeel) overgeslagen"
+        )
+    return codes, codes.notna()
+
+
 def _code_of_naam(waarde: str, naam_naar_code: NaamNaarCode) -> str | None:
     code = normaliseer(waarde)
-    return code if niveau_van(code) is not None else naam_naar_code(waarde)
+    if niveau_van(code) is not None:
+        return code
+    gevonden = naam_naar_code(waarde)
+    if gevonden is None and waarde.endswith(" (GM)"):
+        # Gebieden in Nederland names gemeenten that share a name as 'Utrecht (gemeente)'.
+        gevonden = naam_naar_code(waarde.removesuffix(" (GM)") + " (gemeente)")
+    return gevonden
+
+
+def _controleer_bekend(
+    ruw: RuweTabel, tabel: Tabel, kolom: str, codes: pd.Series, register: Register, notities: list[str]
+) -> None:
+    """Region codes must exist in the area register: a code whose gemeente the register never
+    knew (GM9999, BU99990101) is an error when the table's year lies within the register's years;
+    an unknown wijk or buurt of a known gemeente (a classification year in between) is a warning."""
+    t = register.tabel
+    if t.empty or not (t["niveau"] == "gemeente").any():
+        if tabel.soort in ("kwb", "gebieden"):
+            return  # the register's own sources: nothing to check against yet
+        notities.append(
+            waarschuwing(
+                "regiocodes niet gecontroleerd: er is nog geen gebiedsregister in de opslag "
+                "(laad 'Gebieden in Nederland' of de KWB mee)",
+                bestand=ruw.bestand,
+                kolom=kolom,
+            )
+        )
+        return
+    bekend = set(t["code"].astype(str))
+    gm_jaren = t.loc[t["niveau"] == "gemeente", "jaar"].astype(int)
+    binnen = int(gm_jaren.min()) <= (ruw.indeling or tabel.jaar) <= int(gm_jaren.max())
+    niveaus = codes.map(niveau_van)
+    gemeente = codes.map(
+        lambda c: gemeente_van(str(c)) if niveau_van(str(c)) in ("gemeente", "wijk", "buurt") else None
+    )
+    hoger = niveaus.isin(["provincie", "ggd", "landsdeel"]) & ~codes.isin(bekend)
+    gm_onbekend = gemeente.notna() & ~gemeente.isin(bekend)
+    fout = hoger | (gm_onbekend if binnen else False)
+    if fout.any():
+        label = codes.index[int(np.flatnonzero(fout.to_numpy())[0])]
+        positie = int(ruw.data.index.get_indexer(pd.Index([label]))[0])
+        raise InvoerFout(
+            f"regiocode '{codes[label]}' staat niet in het gebiedsregister "
+            f"(gemeenten {gm_jaren.min()}-{gm_jaren.max()}); controleer de code",
+            bestand=ruw.bestand,
+            rij=ruw.rijnummer(positie),
+            kolom=kolom,
+        )
+    if tabel.soort in ("kwb", "gebieden"):
+        return  # these tables are the register of wijken and buurten themselves
+    wijk_onbekend = niveaus.isin(["wijk", "buurt"]) & ~gm_onbekend & ~codes.isin(bekend)
+    twijfel = wijk_onbekend | (gm_onbekend if not binnen else False)
+    if twijfel.any():
+        label = codes.index[int(np.flatnonzero(twijfel.to_numpy())[0])]
+        notities.append(
+            waarschuwing(
+                f"{codes[twijfel].nunique()} regiocodes ({int(twijfel.sum())} rijen) staan niet in het "
+                f"gebiedsregister (bijvoorbeeld "
+                f"'{codes[label]}'); hun waarden zijn opgeslagen, maar ze vallen buiten de indelingen "
+                "die het register kent",
+                bestand=ruw.bestand,
+                rij=ruw.rijnummer(int(ruw.data.index.get_indexer(pd.Index([label]))[0])),
+                kolom=kolom,
+            )
+        )
 
 
 def _ontbrekende_kolom(ruw: RuweTabel, naam: str) -> str:
@@ -139,6 +286,8 @@ def _indicator(
     if not masker.any():
         return None
     waarden = als_getal(ruw, kolom)[masker]
+    bereik, wat = _bereik(ind_id)
+    controleer_bereik(ruw, kolom, waarden, bereik, wat)
     deel = basis.loc[masker, ["regio", "periode", "rol"]].assign(v=waarden)
     lang = _per_rol(deel, ruw, ind_id)
     for grens, kolomnaam in (("onder", bron.onder), ("boven", bron.boven)):
@@ -147,11 +296,20 @@ def _indicator(
             if gevonden is None:
                 notities.append(f"{ind_id}: grenskolom '{kolomnaam}' ontbreekt")
                 continue
-            lang[grens] = als_getal(ruw, gevonden)[masker].to_numpy()
+            grenswaarden = als_getal(ruw, gevonden)[masker]
+            controleer_bereik(ruw, gevonden, grenswaarden, bereik, f"de {grens}grens van {wat}")
+            lang[grens] = grenswaarden.to_numpy()
     lang["indicator"] = ind_id
     lang["bron"] = tabel.id
     lang["indeling"] = ruw.indeling or tabel.jaar
     return lang
+
+
+def _bereik(ind_id: str) -> tuple[tuple[float, float], str]:
+    ind = catalogus().get(ind_id)
+    if ind is None:
+        return (-math.inf, math.inf), f"indicator {ind_id}"
+    return ind.bereik(), f"indicator {ind_id} ({ind.eenheid})"
 
 
 def _per_rol(deel: pd.DataFrame, ruw: RuweTabel, ind_id: str) -> pd.DataFrame:
@@ -186,7 +344,13 @@ def _registerrijen(ruw: RuweTabel, tabel: Tabel, basis: pd.DataFrame) -> pd.Data
     rijen["naam"] = _namen(ruw, tabel, rijen.index)
     for veld in ("stedelijkheid", "oad", "inwoners"):
         kolom = zoek_kolom(ruw, velden.get(veld), velden.get(f"{veld}_titel"))
-        rijen[veld] = als_getal(ruw, kolom)[rijen.index] if kolom else np.nan
+        if kolom is None:
+            rijen[veld] = np.nan
+            continue
+        waarden = als_getal(ruw, kolom)[rijen.index]
+        bereik, wat = _bereik(_REGISTERBEREIK[veld])
+        controleer_bereik(ruw, kolom, waarden, bereik, wat)
+        rijen[veld] = waarden
     for veld in ("provincie", "ggd", "landsdeel", "corop", "indelingswijziging"):
         kolom = zoek_kolom(ruw, velden.get(veld), velden.get(f"{veld}_titel"))
         rijen[veld] = (

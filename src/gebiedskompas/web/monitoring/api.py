@@ -19,8 +19,10 @@ from django.http.request import RawPostDataException
 from ninja import File, NinjaAPI, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
 
+from ...opmaak import als_json
 from . import diensten as d
 from . import excel, lezen
 from . import models as m
@@ -45,6 +47,16 @@ class JsonOfFormulier(Parser):
             return {k: w[0] if len(w) == 1 else w for k, w in request.POST.lists()}
         gegevens: dict[str, Any] = json.loads(request.body)
         return gegevens
+
+
+class StrikteJSON(JSONRenderer):
+    """JSON has no NaN or Infinity: a non-finite number (a stored value, or a rejected input echoed in
+    an error body) is written as null, and anything else non-finite fails here rather than in a client."""
+
+    json_dumps_params = {"allow_nan": False}
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return super().render(request, als_json(data), response_status=response_status)
 
 
 class SessieMetRol(SessionAuth):
@@ -86,6 +98,7 @@ api = GebiedskompasAPI(
     urls_namespace="api",
     auth=SessieMetRol(),
     parser=JsonOfFormulier(),
+    renderer=StrikteJSON(),
     docs=LokaleSwagger(),
 )
 router = Router(tags=["monitoring"])

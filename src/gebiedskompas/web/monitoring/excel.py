@@ -7,6 +7,7 @@ column, and the transaction leaves the database as it was.
 from __future__ import annotations
 
 import io
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...excelveilig import tekstcellen
 from ...presentatie import excelopmaak
 from . import models as m
 from .diensten import controleer_regiocodes, wijziging
@@ -76,6 +78,8 @@ def _werkboek(kader: m.Beleidskader | None) -> Workbook:
     if kader is not None:
         _vul(boek, kader)
         _getalopmaak(boek)
+    for werkblad in boek.worksheets:
+        tekstcellen(werkblad)  # a title such as "=HYPERLINK(...)" stays text, never a formula
     return boek
 
 
@@ -163,9 +167,12 @@ def _datum(blad: str, nummer: int, kolom: str, waarde: Any) -> date:
 
 def _getal(blad: str, nummer: int, kolom: str, waarde: Any) -> float:
     try:
-        return float(str(waarde).replace(",", ".")) if not isinstance(waarde, int | float) else float(waarde)
+        getal = float(str(waarde).replace(",", ".")) if not isinstance(waarde, int | float) else float(waarde)
     except ValueError as e:
         raise ExcelFout(blad, nummer, kolom, f"'{waarde}' is geen getal") from e
+    if not math.isfinite(getal):  # "inf", "nan" and 1e309 are no measurement
+        raise ExcelFout(blad, nummer, kolom, f"'{waarde}' is geen eindig getal")
+    return getal
 
 
 def _tekst(blad: str, nummer: int, kolom: str, waarde: Any, verplicht: bool = True) -> str:

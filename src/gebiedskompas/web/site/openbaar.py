@@ -49,21 +49,25 @@ def openbare_pagina(view: View) -> View:
     def omhulsel(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return HttpResponse(status=405)
+        if request.GET:  # the public pages read no query parameters: rendered, never cached
+            return _zonder_cache(view, request, *args, **kwargs)
         sleutel = _cachesleutel(request)
         bewaard = cache.get(sleutel)
         if bewaard is not None:
             return _antwoord(*bewaard)
-        try:
-            antwoord = view(request, *args, **kwargs)
-        except Http404:
-            return _render(
-                request, "site/open_fout.html", {"titel": "Niet gevonden", "fout": NIET_GEVONDEN}, 404
-            )
+        antwoord = _zonder_cache(view, request, *args, **kwargs)
         if antwoord.status_code == 200:
             cache.set(sleutel, (antwoord.content, antwoord["Content-Type"]), 600)
         return antwoord
 
     return omhulsel
+
+
+def _zonder_cache(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    try:
+        return view(request, *args, **kwargs)
+    except Http404:
+        return _render(request, "site/open_fout.html", {"titel": "Niet gevonden", "fout": NIET_GEVONDEN}, 404)
 
 
 def _antwoord(inhoud: bytes, soort: str) -> HttpResponse:
@@ -74,7 +78,7 @@ def _cachesleutel(request: HttpRequest) -> str:
     analyses = runs.runmap()
     handtekening = [(n, (analyses / n / "resultaat.json").stat().st_mtime_ns) for n in runs.namen()]
     delen = (
-        request.get_full_path(),
+        request.path,
         Opslag(d.toestand_map()).huidige_versie(),
         handtekening,
         revisie.huidige(),
@@ -91,7 +95,8 @@ def _render(request: HttpRequest, sjabloon: str, context: dict[str, Any], status
 
 
 def _openbare_run(naam: str) -> runs.Run:
-    if opendata.publicatie(runs.runmap(), naam) is None:
+    # only names of saved analyses reach the file system (a 3 000-character name cannot be stat'ed)
+    if naam not in runs.namen() or opendata.publicatie(runs.runmap(), naam) is None:
         raise Http404(NIET_GEVONDEN)
     return runs.laad(naam)
 

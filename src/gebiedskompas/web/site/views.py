@@ -25,6 +25,7 @@ from ... import kaartcontext, presentatie
 from ...catalogus import catalogus
 from ...codes import niveau_van, normaliseer
 from ...errors import InvoerFout
+from ...excelveilig import csv_veilig
 from ...grenskeuze import (
     bronvermelding,
     dekking,
@@ -41,6 +42,7 @@ from ..monitoring import models as m
 from ..monitoring.paragraaf import als_html
 from ..monitoring.rollen import mag, rechten, rol_van
 from . import formulieren as f
+from . import pdfcache as pc
 from . import runs
 from .pdf import analyseinhoud, pdf_analyse, pdf_effect, pdf_gebied
 
@@ -61,7 +63,10 @@ def pagina(view: View) -> View:
             return render(request, "site/geen_rol.html", status=403)
         if request.method != "GET":
             return _zonder_404(view, request, *args, **kwargs)
-        sleutel = _cachesleutel(request, rol)
+        adres = canoniek_adres(request)
+        if adres is None:  # unknown, repeated or free-text parameters: rendered, never cached
+            return _zonder_404(view, request, *args, **kwargs)
+        sleutel = _cachesleutel(request, rol, adres)
         bewaard = cache.get(sleutel)
         if bewaard is not None:
             return HttpResponse(bewaard[0], content_type=bewaard[1])
@@ -69,6 +74,7 @@ def pagina(view: View) -> View:
         soort = antwoord.get("Content-Type", "")
         if (
             antwoord.status_code == 200
+            and len(antwoord.content) <= MAX_CACHEGROOTTE
             and not antwoord.has_header("Content-Disposition")
             and (soort.startswith("text/html") or soort.startswith("application/json"))
         ):
@@ -87,15 +93,39 @@ def _zonder_404(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> 
         return render(request, "site/fout.html", context, status=404)
 
 
-def _cachesleutel(request: HttpRequest, rol: str) -> str:
+# The query parameters a cached page may have: every name a page reads with a finite set of valid
+# values. Anything else (unknown names, repeated names, free text such as ``q``, the one-off signed
+# ``melding``) is rendered but not cached, so junk query strings cannot grow the cache.
+CACHEBARE_PARAMETERS = frozenset(
+    [
+        *["laag", "binnen", "run", "referentie", "a", "b", "sorteer", "stedelijkheid", "groep"],
+        *["gemeente", "start", "methode", "indicator", "moment", "jaar", "soort"],
+    ]
+)
+MAX_WAARDELENGTE = 100
+MAX_CACHEGROOTTE = 8 * 1024 * 1024  # bytes of one cached page (the buurt map layers are the largest)
+
+
+def canoniek_adres(request: HttpRequest) -> str | None:
+    """The address with its query parameters sorted, or None when the page must not be cached."""
+    delen = []
+    for naam, waarden in request.GET.lists():
+        if naam not in CACHEBARE_PARAMETERS or len(waarden) != 1 or len(waarden[0]) > MAX_WAARDELENGTE:
+            return None
+        delen.append((naam, waarden[0]))
+    return request.path + ("?" + urlencode(sorted(delen)) if delen else "")
+
+
+def _cachesleutel(request: HttpRequest, rol: str, adres: str) -> str:
     analyses = runs.runmap()
     handtekening = [(n, (analyses / n / "resultaat.json").stat().st_mtime_ns) for n in runs.namen()]
     delen = (
-        request.get_full_path(),
+        adres,
         rol,
         # pages of roles that may write hold forms with the user's own CSRF token (they also post
-        # without JavaScript), a coordinator's pages the forms of their own programmes
-        request.user.pk if rol != "lezer" else None,
+        # without JavaScript), a coordinator's pages the forms of their own programmes; the CSRF
+        # secret changes at every login, so a new session never gets a page with a stale token
+        (request.user.pk, request.META.get("CSRF_COOKIE")) if rol != "lezer" else None,
         request.headers.get("HX-Request", ""),
         Opslag(d.toestand_map()).huidige_versie(),
         handtekening,
@@ -269,8 +299,9 @@ def _download(g: pd.DataFrame, naam: str, formaat: str, r: runs.Run) -> HttpResp
 
 def csv_antwoord(tabel: pd.DataFrame, bestandsnaam: str) -> HttpResponse:
     """A CSV for Dutch Excel: semicolons, a decimal comma, UTF-8 with a byte order mark (so Excel
-    reads "ë" and "–" right) and no thousands separator. Every CSV the site offers goes through here."""
-    tekst = tabel.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    reads "ë" and "–" right) and no thousands separator. Every CSV the site offers goes through here;
+    a text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    tekst = csv_veilig(tabel).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
     antwoord = HttpResponse(("\ufeff" + tekst).encode("utf-8"), content_type="text/csv; charset=utf-8")
     antwoord["Content-Disposition"] = f'attachment; filename="{bestandsnaam}"'
     return antwoord
@@ -447,6 +478,8 @@ def gebied(request: HttpRequest, code: str) -> HttpResponse:
     except InvoerFout as e:
         return render(request, "site/fout.html", {"titel": "Gebiedsprofiel", "fout": str(e)}, status=400)
     register = d.register()
+    if not register.tabel.empty and not register.bestaat(code):
+        raise Http404(f"{code} komt niet voor in het regioregister.")
     profiel: dict[str, Any] = (
         register.profiel(code)
         if register.bestaat(code)
@@ -524,8 +557,9 @@ def rapport_gebied(request: HttpRequest, run: str, code: str) -> HttpResponse:
         referentie = kies_referentie(request.GET.get("referentie"))
     except InvoerFout as e:
         raise Http404(str(e)) from e
-    trends = _profieltrends(code, r, referentie)
-    return _pdf(pdf_gebied(r, code, trends), f"gebiedsprofiel-{code}.pdf")
+    delen = ("gebied", pc.runsleutel(r), code, referentie, pc.gegevensversie())
+    inhoud = pc.bewaard(delen, lambda: pdf_gebied(r, code, _profieltrends(code, r, referentie)))
+    return _pdf(inhoud, f"gebiedsprofiel-{code}.pdf")
 
 
 @pagina
@@ -541,7 +575,9 @@ def excel_analyse(request: HttpRequest, run: str) -> HttpResponse:
 
 @pagina
 def rapport_analyse(request: HttpRequest, run: str) -> HttpResponse:
-    return _pdf(pdf_analyse(runs.laad(run)), f"analyse-{run}.pdf")
+    r = runs.laad(run)
+    inhoud = pc.bewaard(("analyse", pc.runsleutel(r), pc.gegevensversie()), lambda: pdf_analyse(r))
+    return _pdf(inhoud, f"analyse-{run}.pdf")
 
 
 def _pdf(inhoud: bytes, naam: str) -> HttpResponse:
@@ -1043,9 +1079,9 @@ def _effectpagina(request: HttpRequest, pk: int, pdf: bool) -> HttpResponse:
     if "fout" in inhoud:
         return render(request, "site/effect.html", {**context, "fout": inhoud["fout"]}, status=400)
     if pdf:
-        return _pdf(
-            pdf_effect({"a": a, "inhoud": inhoud}), f"effect-{a.pk}-{indicator}-{start}-{methode}.pdf"
-        )
+        delen = ("effect", a.pk, indicator, start, methode, pc.gegevensversie(), pc.monitoringrevisie())
+        rapport = pc.bewaard(delen, lambda: pdf_effect({"a": a, "inhoud": inhoud}))
+        return _pdf(rapport, f"effect-{a.pk}-{indicator}-{start}-{methode}.pdf")
     vraag = urlencode({"indicator": indicator, "start": start, "methode": methode})
     context["pdf"] = f"/monitoring/aanpakken/{a.pk}/effect.pdf?{vraag}"
     return render(request, "site/effect.html", context)
