@@ -433,22 +433,14 @@ def test_forms_and_filters_in_the_browser(
 ) -> None:
     """Type text in a measurement, see the error next to the field; a Dutch decimal saves; a bad
     filter shows its message. Screenshots go to GK_SCHERMAFDRUKKEN when set."""
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import ARGS, CHROMIUM
+    from .browserhulp import chromium
 
     settings.OPSLAG = web_opslag
     gebruikers_en_voorbeeld()
     map_ = Path(os.environ.get("GK_SCHERMAFDRUKKEN") or tmp_path)
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            _browsermeting(page, live_server.url, map_.joinpath)
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium(live_server.url, viewport={"width": 1200, "height": 900}) as (context, extern):
+        _browsermeting(context.new_page(), live_server.url, map_.joinpath)
+    assert extern == []
 
 
 def _browsermeting(page: Any, basis: str, pad: Callable[[str], Path]) -> None:
