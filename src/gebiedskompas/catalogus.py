@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -94,10 +94,17 @@ class Catalogus(BaseModel):
     indicator: list[Indicator]
 
     def get(self, indicator_id: str) -> Indicator | None:
-        return self._index().get(indicator_id)
+        lijst, opzoek = self.opzoektabel
+        if lijst is not self.indicator:  # the list was replaced (a copy with another list)
+            del self.__dict__["opzoektabel"]
+            lijst, opzoek = self.opzoektabel
+        return opzoek.get(indicator_id)
 
-    def _index(self) -> dict[str, Indicator]:
-        return {i.id: i for i in self.indicator}
+    @cached_property
+    def opzoektabel(self) -> tuple[list[Indicator], dict[str, Indicator]]:
+        """The indicator list and its id -> indicator look-up, built once per catalogue instance
+        (a composed catalogue is a new instance with its own)."""
+        return self.indicator, {i.id: i for i in self.indicator}
 
     def voor_tabel(self, tabel_id: str) -> list[tuple[Indicator, Bronkolom]]:
         """Every (indicator, column) pair that reads from the given table."""

@@ -461,7 +461,7 @@ def sjabloon_commando(
         fouten.print(f"[bold red]Fout:[/] onbekend formaat '{formaat}'; kies xlsx of csv", highlight=False)
         raise typer.Exit(code=2)
     pad = uit or Path(f"{BESTANDSNAAM}.{formaat}")
-    regios = _voer_uit(lambda: _opslag(opslag_map).lees().regios)
+    regios = _voer_uit(lambda: _opslag(opslag_map).lees(lui=True).regios)
     register = Register(regios) if len(regios) else None
     _voer_uit(lambda: schrijf_sjabloon(pad, formaat, register))
     console.print(f"Sjabloon geschreven: {pad}", highlight=False)
@@ -584,6 +584,26 @@ def analyseer_commando(
             show_default=False,
         ),
     ] = None,
+    processen: Annotated[
+        str | None,
+        typer.Option(
+            "--processen",
+            metavar="N",
+            help="Aantal processen voor de robuustheid (standaard: één per processor als het werk "
+            "groot genoeg is; 1 = alles in dit proces). De uitkomst is dezelfde.",
+            show_default=False,
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADRES",
+            help="Reken de robuustheid op een Dask-cluster (adres van de scheduler, zoals "
+            "tcp://rekenserver:8786). De uitkomst is dezelfde als lokaal.",
+            show_default=False,
+        ),
+    ] = None,
     als_json: JsonOptie = False,
     opslag_map: OpslagOptie = None,
 ) -> None:
@@ -608,14 +628,27 @@ def analyseer_commando(
     naam = f"{methode.naam}-{methode.scope.periode}-{methode.scope.niveau}"
     map = uit or _opslag(opslag_map).map / "analyses" / naam
     _optiefout("--uit" if uit else "--opslag", uitvoer.uitvoermapfout(map))
-    toestand = _voer_uit(lambda: _opslag(opslag_map).lees())
+    # lui: only the observations the method selects are read (Toestand.waarnemingen_voor)
+    toestand = _voer_uit(lambda: _opslag(opslag_map).lees(lui=True))
     verschillen = _voer_uit(lambda: _controleer_gegevens(run, toestand, andere_gegevens))
 
+    aantal_processen = _geheel_getal("--processen", processen)
+    if aantal_processen is not None and aantal_processen < 1:
+        _stop("--processen", f"moet 1 of meer zijn, niet {getal(aantal_processen, 0)}")
+
     def voer_uit() -> tuple[Any, Any]:
-        from .analyse.pijplijn import analyseer
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from .analyse.pijplijn import Uitvoering, analyseer
         from .analyse.walenschip import tussen_wal_en_schip
 
-        with console.status("analyseren…"):
+        kolommen = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*kolommen, console=fouten, transient=True, disable=als_json) as balk:
+            taak = balk.add_task("analyseren", total=run.robuustheid or None)
+
+            def voortgang(klaar: int, totaal: int) -> None:
+                balk.update(taak, description="robuustheid (replicaties)", completed=klaar, total=totaal)
+
             resultaat = analyseer(
                 methode,
                 toestand,
@@ -623,6 +656,8 @@ def analyseer_commando(
                 seed=run.seed,
                 naast=run.naast,
                 recordvelden=run.recordvelden(verschillen),
+                voortgang=voortgang,
+                uitvoering=Uitvoering(aantal_processen, dask),
             )
             wal = tussen_wal_en_schip([methode, *run.naast], toestand) if run.naast else None
         return resultaat, wal
@@ -761,6 +796,10 @@ def _toon_analyse(resultaat: Any, wal: Any, paden: list[Path]) -> None:
             for controle in wal.controles.get(r.code, []):
                 console.print(f"    - {controle.tekst()}", markup=False, highlight=False)
     console.print("Geschreven: " + ", ".join(str(p) for p in paden))
+    from .analyse.uitvoer import excelregel
+
+    if regel := excelregel(resultaat, wal):
+        console.print(regel, markup=False, highlight=False)
 
 
 @app.command("effect")

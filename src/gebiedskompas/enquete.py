@@ -343,7 +343,7 @@ def laad_enquete(pad: Path, opslag: Opslag) -> Enqueteresultaat:
     """Check the file (every problem with sheet, row and column), then load it with the ordinary
     loader; a file with an error leaves the store unchanged."""
     try:
-        lees_enquete(pad, Register(opslag.lees().regios))
+        lees_enquete(pad, Register(opslag.lees(lui=True).regios))
     except GebiedskompasFout as e:
         return Enqueteresultaat(fouten=list(fouten_van(e)))
     resultaat = laad([pad], opslag)

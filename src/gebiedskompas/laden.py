@@ -76,15 +76,17 @@ def _laad_onder_slot(
     resultaat = Laadresultaat()
     te_lezen = _te_lezen(bestanden, expliciet, toestand.bekende_hashes(), resultaat)
     regios = toestand.regios
+    register = Register(regios)  # built lazily, and again only after a file adds regions
     for nummer, herkenning in enumerate(te_lezen, start=1):
         if voortgang:
             voortgang(herkenning.pad.name, nummer, len(te_lezen))
-        inlezing = _lees_of_meld(herkenning, Register(regios), resultaat)
+        inlezing = _lees_of_meld(herkenning, register, resultaat)
         if inlezing is None:
             continue
         resultaat.geladen.append(inlezing)
         if len(inlezing.regios):
             regios = pd.concat([regios, inlezing.regios], ignore_index=True)
+            register = Register(regios)
     if resultaat.geladen:
         resultaat.versie = opslag.schrijf(voeg_samen(toestand, resultaat.geladen, opslag))
     return resultaat

@@ -18,14 +18,18 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from .catalogus import Indicator, registreer_eigen
@@ -47,6 +51,10 @@ _BESTANDEN = {
     "regios": "regios.parquet",
     "grenswijzigingen": "grenswijzigingen.parquet",
 }
+# Observations are written sorted by these columns, in row groups of this many rows, so that the
+# row groups' min/max statistics let a filtered read skip most of the file.
+WAARNEMING_VOLGORDE = ["indicator", "periode", "regio"]
+RIJGROEP = 65_536
 
 
 def lege_grenswijzigingen() -> pd.DataFrame:
@@ -56,7 +64,9 @@ def lege_grenswijzigingen() -> pd.DataFrame:
 
 @dataclass
 class Toestand:
-    """The whole content of the store, in memory."""
+    """The whole content of the store. In memory, except for a snapshot read with
+    ``Opslag.lees(lui=True)``: its observations stay on disk until first used, and
+    :meth:`waarnemingen_voor` reads only the part it asks for."""
 
     waarnemingen: pd.DataFrame = field(default_factory=lege_waarnemingen)
     regios: pd.DataFrame = field(default_factory=lege_regios)
@@ -67,6 +77,199 @@ class Toestand:
 
     def bekende_hashes(self) -> set[str]:
         return {str(lading["sha256"]) for lading in self.ladingen}
+
+    def waarnemingen_voor(
+        self,
+        periode: str | None = None,
+        indicatoren: Iterable[str] | None = None,
+        prefixen: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        """The observations of ``periode``, of ``indicatoren``, of regions whose code starts with
+        one of ``prefixen`` (None: no condition). Row order and index are not part of the answer."""
+        return kies_waarnemingen(self.waarnemingen, periode, indicatoren, prefixen)
+
+
+class _SnapshotToestand(Toestand):
+    """A store snapshot whose observations stay on disk until ``waarnemingen`` is first used;
+    until then :meth:`waarnemingen_voor` reads only the row groups that can match."""
+
+    def __getattr__(self, naam: str) -> Any:
+        # Only called for attributes not set: ``waarnemingen`` before its first use.
+        bestand = self.__dict__.get("_bestand")
+        if naam != "waarnemingen" or bestand is None:
+            raise AttributeError(naam)
+        waarnemingen = _met_indeling(_lees_snapshotbestand(bestand, pd.read_parquet))
+        self.__dict__["waarnemingen"] = waarnemingen
+        return waarnemingen
+
+    def waarnemingen_voor(
+        self,
+        periode: str | None = None,
+        indicatoren: Iterable[str] | None = None,
+        prefixen: Iterable[str] | None = None,
+    ) -> pd.DataFrame:
+        if "waarnemingen" in self.__dict__:
+            return super().waarnemingen_voor(periode, indicatoren, prefixen)
+        bestand: Path = self.__dict__["_bestand"]
+        gekozen = _lees_snapshotbestand(bestand, lambda b: lees_gefilterd(b, periode, indicatoren, prefixen))
+        return _met_indeling(gekozen)
+
+
+def _snapshot_toestand(bestand: Path, **velden: Any) -> Toestand:
+    toestand = _SnapshotToestand(**velden)
+    del toestand.waarnemingen  # read on first use (``__getattr__``)
+    toestand.__dict__["_bestand"] = bestand
+    return toestand
+
+
+def _lees_snapshotbestand(bestand: Path, lezer: Callable[[Path], T]) -> T:
+    try:
+        return lezer(bestand)
+    except OSError as e:
+        raise OpslagFout(
+            f"de waarnemingen van opslagversie {bestand.parent.name} zijn niet meer te lezen ({e}); "
+            "de opslag is intussen bijgewerkt, probeer het opnieuw"
+        ) from e
+
+
+def kies_waarnemingen(
+    w: pd.DataFrame,
+    periode: str | None = None,
+    indicatoren: Iterable[str] | None = None,
+    prefixen: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The in-memory filter behind :meth:`Toestand.waarnemingen_voor`."""
+    return w[_masker(w, periode, indicatoren, prefixen)]
+
+
+def _masker(
+    w: pd.DataFrame,
+    periode: str | None,
+    indicatoren: Iterable[str] | None,
+    prefixen: Iterable[str] | None,
+) -> pd.Series:
+    houd = pd.Series(True, index=w.index)
+    if periode is not None:
+        houd &= w["periode"] == periode
+    if indicatoren is not None:
+        houd &= w["indicator"].isin(list(indicatoren))
+    if prefixen is not None:
+        houd &= _begint_met(w["regio"], tuple(prefixen))
+    return houd
+
+
+def _begint_met(regio: pd.Series, prefixen: tuple[str, ...]) -> pd.Series:
+    """``regio.str.startswith(prefixen)``, evaluated once per category for categorical codes."""
+    if not prefixen:
+        return pd.Series(False, index=regio.index)
+    if isinstance(regio.dtype, pd.CategoricalDtype):
+        categorieen = regio.cat.categories.astype(str)
+        per_categorie = np.asarray(categorieen.str.startswith(prefixen), dtype=bool)
+        codes = regio.cat.codes.to_numpy()
+        return pd.Series((codes >= 0) & per_categorie[codes], index=regio.index)
+    return regio.astype(str).str.startswith(prefixen)
+
+
+def lees_gefilterd(
+    bestand: Path,
+    periode: str | None = None,
+    indicatoren: Iterable[str] | None = None,
+    prefixen: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """The observations in one Parquet file that pass :func:`kies_waarnemingen`, reading only the
+    row groups whose min/max statistics allow a match. (pyarrow does not prune dictionary-encoded
+    columns by their statistics itself, hence the explicit row-group choice.)"""
+    ids = None if indicatoren is None else sorted(set(indicatoren))
+    begin = None if prefixen is None else tuple(prefixen)
+    bron = pq.ParquetFile(bestand)
+    toetsen: dict[str, _Toets] = {}
+    if periode is not None:
+        toetsen["periode"] = lambda laag, hoog: laag <= periode <= hoog
+    if ids is not None:
+        toetsen["indicator"] = lambda laag, hoog: any(laag <= i <= hoog for i in ids)
+    if begin is not None:
+        # Some code with prefix p lies in [laag, hoog]: p itself is not above hoog, and laag is
+        # not above every code with prefix p.
+        toetsen["regio"] = lambda laag, hoog: any(p <= hoog and laag[: len(p)] <= p for p in begin)
+    delen = []
+    for groep in _passende_rijgroepen(bron.metadata, toetsen):
+        # One row group at a time, filtered in Arrow before anything becomes pandas: the peak
+        # memory is one row group, also for old stores written in row groups of a million rows.
+        tabel = bron.read_row_group(groep)
+        delen.append(tabel.filter(pa.array(_arrowmasker(tabel, periode, ids, begin))))
+    if not delen:
+        return _leeg(bron)
+    frame: pd.DataFrame = pa.concat_tables(delen).to_pandas()
+    return frame
+
+
+_Toets = Callable[[str, str], bool]  # (min, max) of a row group's column -> may it hold a match?
+
+
+def _arrowmasker(
+    tabel: pa.Table, periode: str | None, ids: list[str] | None, begin: tuple[str, ...] | None
+) -> np.ndarray:
+    """:func:`_masker` on an Arrow table, each test evaluated once per distinct value of a
+    dictionary-encoded column."""
+    houd = np.ones(tabel.num_rows, dtype=bool)
+    if periode is not None:
+        houd &= _per_waarde(tabel["periode"], lambda d: pc.equal(d, pa.scalar(periode, d.type)))
+    if ids is not None:
+        houd &= _per_waarde(tabel["indicator"], lambda d: pc.is_in(d, value_set=pa.array(ids, d.type)))
+    if begin is not None:
+        houd &= _per_waarde(tabel["regio"], lambda d: _begint_met_een(d, begin))
+    return houd
+
+
+def _begint_met_een(waarden: pa.Array, prefixen: tuple[str, ...]) -> pa.Array:
+    uit = pa.array(np.zeros(len(waarden), dtype=bool))
+    for p in prefixen:
+        uit = pc.or_(uit, pc.starts_with(waarden, p))
+    return uit
+
+
+def _per_waarde(kolom: pa.ChunkedArray, toets: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+    delen = [np.zeros(0, dtype=bool)]
+    for stuk in kolom.chunks:
+        if pa.types.is_dictionary(stuk.type):
+            per_waarde = _als_bool(toets(stuk.dictionary))
+            posities = stuk.indices.fill_null(0).to_numpy(zero_copy_only=False)
+            delen.append(per_waarde[posities] & _als_bool(stuk.is_valid()))
+        else:
+            delen.append(_als_bool(toets(stuk)))
+    return np.concatenate(delen)
+
+
+def _als_bool(waarden: pa.Array) -> np.ndarray:
+    return np.asarray(waarden.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _leeg(bron: pq.ParquetFile) -> pd.DataFrame:
+    leeg: pd.DataFrame = bron.schema_arrow.empty_table().to_pandas()
+    return leeg
+
+
+def _passende_rijgroepen(meta: pq.FileMetaData, toetsen: dict[str, _Toets]) -> list[int]:
+    """Row groups in which every tested column may hold a matching value, by its statistics."""
+    posities = {meta.schema.column(j).name: j for j in range(meta.num_columns)}
+    return [
+        i
+        for i in range(meta.num_row_groups)
+        if all(
+            _kan_bevatten(meta.row_group(i).column(posities[kolom]).statistics, toets)
+            for kolom, toets in toetsen.items()
+            if kolom in posities
+        )
+    ]
+
+
+def _kan_bevatten(statistiek: Any, toets: _Toets) -> bool:
+    if statistiek is None or not statistiek.has_min_max:
+        return True  # no statistics: read the row group
+    laagste, hoogste = statistiek.min, statistiek.max
+    if isinstance(laagste, bytes):
+        laagste, hoogste = laagste.decode(), hoogste.decode()
+    return bool(toets(str(laagste), str(hoogste)))
 
 
 class OpslagBezet(OpslagFout):
@@ -136,8 +339,10 @@ class Opslag:
         finally:
             self._slot.release()
 
-    def lees(self) -> Toestand:
-        toestand = self._bij_huidige(self._lees_snapshot)
+    def lees(self, *, lui: bool = False) -> Toestand:
+        """The current snapshot. ``lui``: the observations are read only when first used, and
+        ``waarnemingen_voor`` then reads just the matching part of the file."""
+        toestand = self._bij_huidige(self._lees_snapshot_lui if lui else self._lees_snapshot)
         if toestand is None:
             return Toestand()
         registreer_eigen(str(self.map.resolve()), toestand.indicatoren)
@@ -166,15 +371,16 @@ class Opslag:
 
     def _lees_snapshot(self, versie: str) -> Toestand:
         snapshot = self.map / versie
-        meta = _herkomst(snapshot)
         return Toestand(
             waarnemingen=_met_indeling(pd.read_parquet(snapshot / _BESTANDEN["waarnemingen"])),
-            regios=pd.read_parquet(snapshot / _BESTANDEN["regios"]),
-            grenswijzigingen=pd.read_parquet(snapshot / _BESTANDEN["grenswijzigingen"]),
-            ladingen=meta["ladingen"],
-            grenzen=meta["grenzen"],
-            indicatoren=[Indicator.model_validate(i) for i in meta.get("indicatoren", [])],
+            **_zonder_waarnemingen(snapshot),
         )
+
+    def _lees_snapshot_lui(self, versie: str) -> Toestand:
+        snapshot = self.map / versie
+        bestand = snapshot / _BESTANDEN["waarnemingen"]
+        pq.read_metadata(bestand)  # the file is there and readable now, not only later
+        return _snapshot_toestand(bestand, **_zonder_waarnemingen(snapshot))
 
     def bewaar_object(self, inhoud: bytes, naam: str) -> None:
         """Content-addressed, immutable files (boundaries): written once, then referenced."""
@@ -224,6 +430,18 @@ class Opslag:
                 pad.unlink(missing_ok=True)
 
 
+def _zonder_waarnemingen(snapshot: Path) -> dict[str, Any]:
+    """Every field of a snapshot's :class:`Toestand` but the observations."""
+    meta = _herkomst(snapshot)
+    return {
+        "regios": pd.read_parquet(snapshot / _BESTANDEN["regios"]),
+        "grenswijzigingen": pd.read_parquet(snapshot / _BESTANDEN["grenswijzigingen"]),
+        "ladingen": meta["ladingen"],
+        "grenzen": meta["grenzen"],
+        "indicatoren": [Indicator.model_validate(i) for i in meta.get("indicatoren", [])],
+    }
+
+
 def _herkomst(snapshot: Path) -> dict[str, Any]:
     meta: dict[str, Any] = json.loads((snapshot / "herkomst.json").read_text(encoding="utf-8"))
     return meta
@@ -234,7 +452,10 @@ def _schrijf_snapshot(map: Path, versie: str, toestand: Toestand) -> None:
     map.mkdir()
     for sleutel, naam in _BESTANDEN.items():
         frame: pd.DataFrame = getattr(toestand, sleutel)
-        _als_categorie(frame).to_parquet(map / naam, index=False)
+        if sleutel == "waarnemingen":
+            _geordend(_als_categorie(frame)).to_parquet(map / naam, index=False, row_group_size=RIJGROEP)
+        else:
+            _als_categorie(frame).to_parquet(map / naam, index=False)
         _fsync(map / naam)
     meta: dict[str, Any] = {"versie": versie, "ladingen": toestand.ladingen, "grenzen": toestand.grenzen}
     if toestand.indicatoren:
@@ -256,6 +477,12 @@ def _met_indeling(waarnemingen: pd.DataFrame) -> pd.DataFrame:
     periodejaar = pd.to_numeric(waarnemingen["periode"].astype(str).str[:4], errors="coerce")
     indeling = waarnemingen["bron"].astype(str).map(jaren).fillna(periodejaar).fillna(0)
     return waarnemingen.assign(indeling=indeling.astype("int64"))
+
+
+def _geordend(waarnemingen: pd.DataFrame) -> pd.DataFrame:
+    """Sorted by ``WAARNEMING_VOLGORDE`` (categories compare in category order, which is
+    alphabetical for categories made by ``_als_categorie`` from text)."""
+    return waarnemingen.sort_values(WAARNEMING_VOLGORDE, kind="stable", ignore_index=True)
 
 
 def _als_categorie(frame: pd.DataFrame) -> pd.DataFrame:

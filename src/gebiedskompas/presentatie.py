@@ -572,18 +572,107 @@ def schrijf_excelblad(
     schrijver: pd.ExcelWriter, blad: str, frame: pd.DataFrame, koppen: Mapping[str, str]
 ) -> None:
     """One sheet (xlsxwriter): Dutch headers, the header row frozen, numbers kept as numbers with an
-    Excel number format per column (Excel shows them with the reader's own separators)."""
+    Excel number format per column (Excel shows them with the reader's own separators), text as text
+    (never a formula or link), an empty cell for a missing value.
+
+    Cells are written straight through XlsxWriter, a method per column (pandas ``to_excel`` formats
+    and styles every cell on its own); a frame with other column types (dates, categories) still
+    goes through ``to_excel``."""
     naam = blad[:31]
     tekst_blijft_tekst(schrijver)  # a title such as "=HYPERLINK(...)" stays text, never a formula
-    frame.rename(columns=dict(koppen)).to_excel(schrijver, sheet_name=naam, index=False)
-    werkblad = schrijver.sheets[naam]
+    boek: Any = schrijver.book  # an XlsxWriter workbook (pandas types it as a union)
+    eenvoudig = frame.columns.is_unique and all(_celsoort(frame[k]) for k in frame.columns)
+    if eenvoudig and naam not in schrijver.sheets:
+        werkblad = boek.add_worksheet(naam)
+        _getalopmaak(werkblad, boek, frame)
+        _schrijf_cellen(werkblad, frame, koppen)
+    else:
+        frame.rename(columns=dict(koppen)).to_excel(schrijver, sheet_name=naam, index=False)
+        werkblad = schrijver.sheets[naam]
+        _getalopmaak(werkblad, boek, frame)
     werkblad.freeze_panes(1, 0)
+
+
+def _getalopmaak(werkblad: Any, boek: Any, frame: pd.DataFrame) -> None:
+    """Per numeric column its Excel number format (``excelopmaak``), set on the whole column."""
     for i, kolom in enumerate(frame.columns):
-        if str(kolom) in ZONDER_GETALOPMAAK or not pd.api.types.is_numeric_dtype(frame[kolom]):
+        reeks = frame[kolom]
+        if str(kolom) in ZONDER_GETALOPMAAK or not pd.api.types.is_numeric_dtype(reeks):
             continue
-        if pd.api.types.is_bool_dtype(frame[kolom]):
+        if pd.api.types.is_bool_dtype(reeks):
             continue
-        opmaak = excelopmaak(frame[kolom].tolist())
+        opmaak = excelopmaak(_kenmerkende_getallen(reeks))
         if opmaak is not None:
-            boek: Any = schrijver.book  # an XlsxWriter workbook (pandas types it as a union)
             werkblad.set_column(i, i, None, boek.add_format({"num_format": opmaak}))
+
+
+def _kenmerkende_getallen(reeks: pd.Series) -> list[float]:
+    """The finite values of a numeric column, fewer where that cannot change ``excelopmaak``: all
+    whole numbers reduce to their extremes, else the unique values (the verdict's decimals)."""
+    w = pd.to_numeric(reeks, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    w = w[np.isfinite(w)]
+    if w.size and bool(np.all(w == np.round(w))):
+        return [float(w.min()), float(w.max())]
+    return [float(x) for x in np.unique(w)]
+
+
+def _celsoort(reeks: pd.Series) -> str | None:
+    """How ``_schrijf_cellen`` writes a column: 'getal', 'waarheid' or 'tekst' (objects and text);
+    None for other column types."""
+    if pd.api.types.is_bool_dtype(reeks) and not isinstance(reeks.dtype, pd.BooleanDtype):
+        return "waarheid"
+    if pd.api.types.is_numeric_dtype(reeks) and not isinstance(reeks.dtype, pd.api.extensions.ExtensionDtype):
+        return "getal"
+    if pd.api.types.is_object_dtype(reeks) or pd.api.types.is_string_dtype(reeks):
+        return "tekst"
+    return None
+
+
+def _schrijf_cellen(werkblad: Any, frame: pd.DataFrame, koppen: Mapping[str, str]) -> None:
+    """Header and rows, row by row; a missing value (NaN, None) or empty text is no cell, as pandas
+    writes it; an infinite number is written as the text 'inf' or '-inf', as pandas does."""
+    for c, kolom in enumerate(frame.columns):
+        _schrijf_waarde(werkblad, 0, c, koppen.get(kolom, kolom))
+    schrijvers, lijsten = [], []
+    for kolom in frame.columns:
+        schrijf, waarden = _kolomschrijver(werkblad, frame[kolom])
+        schrijvers.append(schrijf)
+        lijsten.append(waarden)
+    for r, rij in enumerate(zip(*lijsten, strict=True), start=1):
+        for c, (schrijf, waarde) in enumerate(zip(schrijvers, rij, strict=True)):
+            if waarde is not None:
+                schrijf(r, c, waarde)
+
+
+def _kolomschrijver(werkblad: Any, reeks: pd.Series) -> tuple[Any, list[Any]]:
+    """The XlsxWriter method for a column and its values as Python objects, None for no cell."""
+    soort = _celsoort(reeks)
+    if soort == "waarheid":
+        return werkblad.write_boolean, reeks.tolist()
+    if soort == "getal":
+        w = reeks.to_numpy(dtype=float)
+        waarden: list[Any] = reeks.astype(object).where(~np.isnan(w), None).tolist()
+        if np.isinf(w).any():  # written as the text "inf" by _schrijf_waarde
+            return lambda r, c, x: _schrijf_waarde(werkblad, r, c, x), waarden
+        return werkblad.write_number, waarden
+    waarden = reeks.astype(object).where(reeks.notna(), None).tolist()
+    if all(isinstance(x, str) for x in waarden if x is not None):
+        return werkblad.write_string, [x if x != "" else None for x in waarden]
+    return lambda r, c, x: _schrijf_waarde(werkblad, r, c, x), waarden
+
+
+def _schrijf_waarde(werkblad: Any, r: int, c: int, waarde: Any) -> None:
+    """One cell of any type: text as text, numbers (not NaN) as numbers, the rest as XlsxWriter does."""
+    if isinstance(waarde, str):
+        if waarde != "":
+            werkblad.write_string(r, c, waarde)
+    elif isinstance(waarde, bool | np.bool_):
+        werkblad.write_boolean(r, c, bool(waarde))
+    elif isinstance(waarde, int | float | np.number):
+        x = float(waarde)
+        if math.isinf(x):
+            werkblad.write_string(r, c, "inf" if x > 0 else "-inf")
+        elif not math.isnan(x):
+            werkblad.write_number(r, c, waarde)
+    elif waarde is not None and not (pd.api.types.is_scalar(waarde) and pd.isna(waarde)):
+        werkblad.write(r, c, waarde)

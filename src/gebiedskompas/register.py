@@ -77,7 +77,9 @@ class Register:
 
         soort = {t.id: t.soort for t in bronregister().tabel}
         # ``bron`` is "<table id>:<file name>"; two files of one table complement each other.
-        rang = self._ruw["bron"].map(lambda b: _PRIORITEIT.get(soort.get(str(b).split(":")[0], ""), 9))
+        bron = self._ruw["bron"].astype(str)
+        rang_van = {b: _PRIORITEIT.get(soort.get(b.split(":")[0], ""), 9) for b in bron.unique()}
+        rang = bron.map(rang_van)  # one look-up per distinct source, not per row
         geordend = self._ruw.assign(_rang=rang).sort_values(["code", "jaar", "_rang"])
         samengevoegd = (
             geordend.drop(columns=["_rang", "bron"])

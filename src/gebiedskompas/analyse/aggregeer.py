@@ -18,14 +18,18 @@ def herschaal(
     v: np.ndarray, bench: np.ndarray, lo: float = 1.0, hi: float = 100.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Min-max rescale each column of v (and the benchmark rows) to [lo, hi] using v's range."""
-    alles = np.vstack([v, bench])
-    # fmin/fmax skip NaN like nanmin/nanmax, without a warning for an all-missing column.
-    vmin = np.fmin.reduce(alles, axis=0)
-    vmax = np.fmax.reduce(alles, axis=0)
+    # fmin/fmax skip NaN like nanmin/nanmax, without a warning for an all-missing column; the
+    # extremes of v and bench are combined without stacking them (a copy of v).
+    vmin = np.fmin(np.fmin.reduce(v, axis=0, initial=np.nan), np.fmin.reduce(bench, axis=0, initial=np.nan))
+    vmax = np.fmax(np.fmax.reduce(v, axis=0, initial=np.nan), np.fmax.reduce(bench, axis=0, initial=np.nan))
     span = np.where(vmax > vmin, vmax - vmin, 1.0)
 
     def schaal(a: np.ndarray) -> np.ndarray:
-        geschaald: np.ndarray = lo + (a - vmin) / span * (hi - lo)
+        # lo + (a - vmin) / span * (hi - lo), in place on one new array
+        geschaald: np.ndarray = a - vmin
+        geschaald /= span
+        geschaald *= hi - lo
+        geschaald += lo
         return geschaald
 
     return schaal(v), schaal(bench)
@@ -35,7 +39,8 @@ def gevuld(v: np.ndarray, methode: Aggregatie) -> tuple[np.ndarray, np.ndarray]:
     """What the weighted means are taken of: v (its logs for ``meetkundig``) with 0 where missing,
     and the 0/1 mask of present values. The robustness step computes this once per alternative."""
     aanwezig = ~np.isnan(v)
-    waarden = np.where(aanwezig, np.log(v) if methode == "meetkundig" else v, 0.0)
+    waarden = np.log(v) if methode == "meetkundig" else v.copy()
+    waarden[~aanwezig] = 0.0  # in place: at a million areas every copy is 160 MB
     return waarden, aanwezig.astype(float)
 
 

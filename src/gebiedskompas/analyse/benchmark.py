@@ -41,8 +41,11 @@ def maak_groepen(gegevens: Gegevens, benchmark: Benchmark) -> Groepen:
     if benchmark.soort == "groep":
         leden = np.isin(gegevens.codes, [c.strip().upper() for c in benchmark.groep])
         return Groepen(np.zeros(n, dtype=int), leden[None, :], [benchmark.naam or "benchmarkgroep"])
-    klassen = sorted({int(k) for k in gegevens.stedelijkheid[~np.isnan(gegevens.stedelijkheid)]})
-    nummer = {k: i for i, k in enumerate(klassen)}
-    index = np.array([nummer[int(k)] for k in gegevens.stedelijkheid], dtype=int)
+    stedelijkheid = gegevens.stedelijkheid
+    if np.isnan(stedelijkheid).any():  # selection leaves out areas without a class
+        raise ValueError("benchmark per stedelijkheid: een gebied zonder stedelijkheidsklasse")
+    # the classes present, and each area's position among them (no Python loop over areas)
+    klassen = [int(k) for k in np.unique(stedelijkheid.astype(int))]
+    index = np.searchsorted(np.array(klassen), stedelijkheid.astype(int)).astype(int)
     leden = np.vstack([index == i for i in range(len(klassen))])
     return Groepen(index, leden, [f"Nederland, stedelijkheid {k}" for k in klassen])

@@ -73,11 +73,14 @@ def margetelling(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(areas, T) counts per theme: indicators with a value, of which with margins, and of which
     with an interval that holds the benchmark value (counted at the benchmark)."""
-    indeling = np.eye(aantal)[thema_van]  # (k, T) 0/1
-    waarden = (~np.isnan(x)).astype(float) @ indeling
-    met_marges = (~np.isnan(signif)).astype(float) @ indeling
-    binnen = (signif == 0).astype(float) @ indeling
-    return waarden.astype(int), met_marges.astype(int), binnen.astype(int)
+
+    def per_thema(telt: np.ndarray) -> np.ndarray:
+        uit = np.zeros((len(telt), aantal), dtype=int)
+        for t in range(aantal):
+            uit[:, t] = telt[:, thema_van == t].sum(axis=1)
+        return uit
+
+    return per_thema(~np.isnan(x)), per_thema(~np.isnan(signif)), per_thema(signif == 0)
 
 
 def groep(oordeel: np.ndarray, groepen: Sequence[Groep] = (), overig: str = OVERIG) -> np.ndarray:

@@ -126,15 +126,13 @@ def invoertabellen(toestand: Toestand, methoden: Sequence[Methode], bronnen: Ite
     methods select (for a derived indicator those of its numerator and denominator), plus every table
     that contributed to the region register (names, urbanity, population and provinces of the areas)."""
     gebruikt = set(bronnen)
-    w = toestand.waarnemingen
     for methode in methoden:
         ids = set(methode.indicator_ids())
         for ind_id in list(ids):
             ind = catalogus().get(ind_id)
             if ind is not None and ind.afgeleid is not None:
                 ids |= {ind.afgeleid.teller, ind.afgeleid.noemer}
-        deel = w[(w["periode"] == methode.scope.periode) & w["indicator"].isin(sorted(ids))]
-        deel = deel[deel["regio"].astype(str).str.startswith(_PREFIX[methode.scope.niveau])]
+        deel = toestand.waarnemingen_voor(methode.scope.periode, sorted(ids), [_PREFIX[methode.scope.niveau]])
         gebruikt |= {str(b) for b in deel["bron"].unique()}
     gebruikt |= {str(lading["tabel"]) for lading in toestand.ladingen if lading.get("regios")}
     return sorted(gebruikt & {str(lading["tabel"]) for lading in toestand.ladingen})

@@ -12,6 +12,8 @@ way, which gives the benchmark value of every normalised indicator.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .benchmark import Groepen
@@ -26,16 +28,24 @@ def _sd(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 def _formule(
-    methode: str, p: np.ndarray, gem: np.ndarray, sd: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    methode: str,
+    p: np.ndarray,
+    gem: np.ndarray,
+    sd: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    uitbreiden: Callable[[np.ndarray], np.ndarray] = lambda a: a,
 ) -> np.ndarray:
+    """The formula on points ``p``; ``uitbreiden`` turns group statistics into one row per point.
+    Only the statistics the method uses are expanded (at a million areas each is 160 MB)."""
     uit: np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         if methode == "zscore":
-            uit = (p - gem) / np.where(sd > 0, sd, np.nan)
+            uit = (p - uitbreiden(gem)) / uitbreiden(np.where(sd > 0, sd, np.nan))
         elif methode == "minmax":
-            uit = (p - lo) / np.where(hi > lo, hi - lo, np.nan)
+            uit = (p - uitbreiden(lo)) / uitbreiden(np.where(hi > lo, hi - lo, np.nan))
         else:
-            uit = (p / np.where(gem != 0, gem, np.nan) - 1) * 100
+            uit = (p / uitbreiden(np.where(gem != 0, gem, np.nan)) - 1) * 100
     return uit
 
 
@@ -74,8 +84,7 @@ def normaliseer(
         sd = groepen.statistiek(x, _sd)
         lo = groepen.statistiek(x, np.nanmin)
         hi = groepen.statistiek(x, np.nanmax)
-        p = groepen.per_gebied
-        waarden = _formule(methode, x, p(gem), p(sd), p(lo), p(hi))
+        waarden = _formule(methode, x, gem, sd, lo, hi, groepen.per_gebied)
         bench = _formule(methode, gem, gem, sd, lo, hi)
     return _orienteer(waarden, richting, methode), _orienteer(bench, richting, methode)
 

@@ -4,7 +4,7 @@ rank → explain, plus coherence and (optionally) robustness. Every step records
 from __future__ import annotations
 
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +14,6 @@ import pandas as pd
 
 from .. import __version__
 from ..catalogus import catalogus
-from ..opmaak import getal
 from ..opslag import Toestand
 from . import classificeer as cl
 from .aggregeer import herschaal, samengesteld, themascores
@@ -22,13 +21,15 @@ from .behandel import behandel
 from .benchmark import Groepen, maak_groepen
 from .herhaal import STANDAARD_SEED, herkomst, invoertabellen
 from .imputeer import imputeer
+from .langtabel import lange_tabel, tekstkolom
 from .methode import Methode
 from .normaliseer import normaliseer
 from .rangschik import rangen
-from .robuustheid import Voortgang, bereid_voor, monte_carlo, sobol_gevoeligheid
+from .robuustheid import Robuustheid, Voortgang, alternatieven, voer_uit
 from .samenhang import samenhang
 from .selecteer import Gegevens, selecteer
-from .verklaar import bijdragen, grootste
+from .uitvoerder import kies
+from .verklaar import bijdragen, uitlegteksten
 from .weeg import gewichten
 
 
@@ -165,14 +166,60 @@ def _classificatiestap(
 
 @dataclass
 class Resultaat:
+    """An analysis' result. The long indicator table (a row per area and indicator: 20 million rows
+    at a million areas) is built on first use, when it is written or shown, not by the analysis."""
+
     methode: Methode
     gebieden: pd.DataFrame
-    indicatoren: pd.DataFrame
+    indicatortabel: Callable[[], pd.DataFrame]
     themas: pd.DataFrame
     samenhang: dict[str, Any]
     sobol: list[dict[str, Any]]
     uitgesloten: pd.DataFrame
     runrecord: dict[str, Any]
+    _indicatoren: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def indicatoren(self) -> pd.DataFrame:
+        if self._indicatoren is None:
+            self._indicatoren = self.indicatortabel()
+        return self._indicatoren
+
+
+@dataclass(frozen=True)
+class Uitvoering:
+    """Where the robustness step's chunks run: ``processen`` local processes (None: one per CPU when
+    the work is large enough, else this process), or the Dask cluster at ``dask``."""
+
+    processen: int | None = None
+    dask: str | None = None
+
+
+def _robuustheid(
+    kern: Kern,
+    methode: Methode,
+    replicaties: int,
+    seed: int,
+    voortgang: Voortgang | None,
+    uitvoering: Uitvoering | None,
+) -> Robuustheid:
+    s = kern.gegevens.in_scope
+    uitvoering = uitvoering or Uitvoering()
+    werk = int(s.sum()) * replicaties * 2  # Monte Carlo plus about as many Sobol samples
+    uitvoerder = kies(werk, uitvoering.processen, uitvoering.dask)
+    try:
+        return voer_uit(
+            alternatieven(kern.x, kern.groepen, kern.richting, s, methode),
+            gewichten(methode),
+            methode,
+            replicaties,
+            seed,
+            nominaal=kern.rang[s],
+            uitvoerder=uitvoerder,
+            voortgang=voortgang,
+        )
+    finally:
+        uitvoerder.sluit()
 
 
 def analyseer(
@@ -184,11 +231,40 @@ def analyseer(
     naast: Sequence[Methode] = (),
     recordvelden: Mapping[str, Any] | None = None,
     voortgang: Voortgang | None = None,
+    uitvoering: Uitvoering | None = None,
 ) -> Resultaat:
     """The whole analysis. ``naast`` (the methods of a 'tussen wal en schip' comparison) and
     ``recordvelden`` (how the run came about, see ``herhaal.Run``) only go into the run record;
-    ``voortgang`` hears of each robustness replication and changes nothing in the result."""
+    ``voortgang`` hears of the robustness step's progress and ``uitvoering`` says where its chunks
+    run (this process, local processes or a Dask cluster); neither changes the result."""
     gegevens = selecteer(methode, toestand)
+
+    def record(kern: Kern) -> dict[str, Any]:
+        return _runrecord(methode, toestand, gegevens, kern, seed, robuustheid, naast, recordvelden or {})
+
+    return analyseer_gegevens(
+        methode,
+        gegevens,
+        robuustheid=robuustheid,
+        seed=seed,
+        voortgang=voortgang,
+        uitvoering=uitvoering,
+        runrecord=record,
+    )
+
+
+def analyseer_gegevens(
+    methode: Methode,
+    gegevens: Gegevens,
+    *,
+    robuustheid: int = 0,
+    seed: int = STANDAARD_SEED,
+    voortgang: Voortgang | None = None,
+    uitvoering: Uitvoering | None = None,
+    runrecord: Callable[[Kern], dict[str, Any]] | None = None,
+) -> Resultaat:
+    """Steps 2-9 on selected data (what ``bench/schaal.py`` times on synthetic areas); without
+    ``runrecord`` the run record holds only the steps."""
     kern = bereken(methode, gegevens)
     s = gegevens.in_scope
     w = gewichten(methode)
@@ -196,13 +272,13 @@ def analyseer(
     gebieden = _gebiedstabel(kern, methode, uitleg)
     sobol_uitkomst: list[dict[str, Any]] = []
     if robuustheid > 0:
-        prep = bereid_voor(kern.x, kern.groepen, kern.richting, s, methode, w)
-        onz = monte_carlo(prep, methode, robuustheid, seed, voortgang)
-        gebieden["mediane_rang"] = onz.mediaan
-        gebieden["rang_p05"] = onz.p05
-        gebieden["rang_p95"] = onz.p95
-        gebieden["kans_op_selectie"] = onz.kans_top
-        sobol_uitkomst = sobol_gevoeligheid(prep, methode, kern.rang[s], robuustheid, seed)
+        uitkomst = _robuustheid(kern, methode, robuustheid, seed, voortgang, uitvoering)
+        assert uitkomst.onzekerheid is not None
+        gebieden["mediane_rang"] = uitkomst.onzekerheid.mediaan
+        gebieden["rang_p05"] = uitkomst.onzekerheid.p05
+        gebieden["rang_p95"] = uitkomst.onzekerheid.p95
+        gebieden["kans_op_selectie"] = uitkomst.onzekerheid.kans_top
+        sobol_uitkomst = uitkomst.sobol
         kern.stappen.append(
             {
                 "stap": "robuustheid",
@@ -216,51 +292,45 @@ def analyseer(
     return Resultaat(
         methode=methode,
         gebieden=gebieden.sort_values(["rang", "code"], na_position="last", ignore_index=True),
-        indicatoren=_indicatortabel(kern, methode),
+        indicatortabel=lambda: _indicatortabel(kern, methode),
         themas=_thematabel(kern, methode),
         samenhang=coherentie,
         sobol=sobol_uitkomst,
         uitgesloten=pd.DataFrame(gegevens.uitgesloten, columns=["code", "naam", "reden"]),
-        runrecord=_runrecord(methode, toestand, gegevens, kern, seed, robuustheid, naast, recordvelden or {}),
+        runrecord=runrecord(kern) if runrecord else {"seed": seed, "stappen": kern.stappen},
     )
 
 
 def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.ndarray) -> list[str]:
+    """Per area in scope what pushes its score above the benchmark (``verklaar.uitlegteksten``)."""
     cat = catalogus()
     s = kern.gegevens.in_scope
     bench_v = kern.groepen.per_gebied(kern.bench_v)
     bijdrage = bijdragen(kern.v, bench_v, wmat, themagewicht)
-    teksten = []
-    for i, top in zip(np.flatnonzero(s), grootste(bijdrage[s]), strict=True):
-        delen = []
-        for j in top:
-            ind = cat.get(kern.gegevens.indicatoren[j])
-            label = ind.label if ind else kern.gegevens.indicatoren[j]
-            waarde, referentie = getal(kern.gegevens.x[i, j], 1), getal(kern.referentie[i, j], 1)
-            delen.append(f"{label}: {waarde} tegen {referentie}")
-        teksten.append("; ".join(delen) or "Geen indicator duwt de score boven de benchmark.")
-    return teksten
+    labels = [ind.label if (ind := cat.get(i)) else i for i in kern.gegevens.indicatoren]
+    return uitlegteksten(bijdrage[s], kern.gegevens.x[s], kern.referentie[s], labels)
 
 
 def _gebiedstabel(kern: Kern, methode: Methode, uitleg: list[str]) -> pd.DataFrame:
     g = kern.gegevens
     s = g.in_scope
+    groep = cl.groep(kern.oordeel[s], methode.classificatie.groep, methode.classificatie.overig)
     frame = pd.DataFrame(
         {
-            "code": g.codes[s],
-            "naam": g.namen[s],
-            "gemeente": g.gemeenten[s],
-            "provincie": g.provincies[s],
+            "code": tekstkolom(g.codes[s]),
+            "naam": tekstkolom(g.namen[s]),
+            "gemeente": tekstkolom(g.gemeenten[s]),
+            "provincie": tekstkolom(g.provincies[s]),
             "stedelijkheid": g.stedelijkheid[s],
             "inwoners": g.inwoners[s],
-            "benchmark": np.array(kern.groepen.labels, dtype=object)[kern.groepen.index[s]],
+            "benchmark": tekstkolom(np.array(kern.groepen.labels, dtype=object), kern.groepen.index[s]),
             "composiet": kern.composiet[s],
             "benchmark_composiet": kern.bench_composiet[kern.groepen.index[s]],
             "rang": kern.rang[s],
-            "groep": cl.groep(kern.oordeel[s], methode.classificatie.groep, methode.classificatie.overig),
+            "groep": tekstkolom(groep),
             "ontbrekend": np.isnan(g.x[s]).sum(axis=1),
             "geimputeerd": kern.geimputeerd[s].sum(axis=1),
-            "uitleg": uitleg,
+            "uitleg": tekstkolom(np.asarray(uitleg, dtype=object)),
         }
     )
     for t, thema in enumerate(methode.thema):
@@ -269,58 +339,66 @@ def _gebiedstabel(kern: Kern, methode: Methode, uitleg: list[str]) -> pd.DataFra
 
 
 def _indicatortabel(kern: Kern, methode: Methode) -> pd.DataFrame:
+    """A row per area in scope and indicator (area by area, indicators in the method's order)."""
     g = kern.gegevens
     s = np.flatnonzero(g.in_scope)
     k = len(g.indicatoren)
-    rij = np.repeat(s, k)
     kol = np.tile(np.arange(k), len(s))
     thema_van = gewichten(methode).thema_van
-    bench_v = kern.groepen.per_gebied(kern.bench_v)
-    return pd.DataFrame(
+    themas = np.array([t.id for t in methode.thema], dtype=object)
+    return lange_tabel(
         {
-            "code": g.codes[rij],
-            "indicator": np.array(g.indicatoren, dtype=object)[kol],
-            "thema": np.array([t.id for t in methode.thema], dtype=object)[thema_van[kol]],
-            "waarde": g.x[rij, kol],
-            "onder": g.onder[rij, kol],
-            "boven": g.boven[rij, kol],
-            "behandeld": kern.x[rij, kol],
-            "benchmark": kern.referentie[rij, kol],
-            "genormaliseerd": kern.v[rij, kol],
-            "benchmark_genormaliseerd": bench_v[rij, kol],
-            "significant": kern.signif[rij, kol],
-            "geimputeerd": kern.geimputeerd[rij, kol],
-        }
+            "code": tekstkolom(g.codes, np.repeat(s, k)),
+            "indicator": tekstkolom(np.array(g.indicatoren, dtype=object), kol),
+            "thema": tekstkolom(themas, thema_van[kol]),
+        },
+        {
+            "waarde": (g.x, s),
+            "onder": (g.onder, s),
+            "boven": (g.boven, s),
+            "behandeld": (kern.x, s),
+            "benchmark": (kern.referentie, s),
+            "genormaliseerd": (kern.v, s),
+            "benchmark_genormaliseerd": (kern.bench_v, kern.groepen.index[s]),
+            "significant": (kern.signif, s),
+        },
+        {"geimputeerd": kern.geimputeerd[s].ravel()},
     )
 
 
 def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
+    """A row per area in scope and theme (area by area, themes in the method's order)."""
     g = kern.gegevens
     s = np.flatnonzero(g.in_scope)
     t_aantal = len(methode.thema)
-    rij = np.repeat(s, t_aantal)
-    kol = np.tile(np.arange(t_aantal), len(s))
-    bench = kern.groepen.per_gebied(kern.bench_scores)
-    oordeel = kern.oordeel[rij, kol]
-    waarden, met_marges, binnen = cl.margetelling(g.x, kern.signif, gewichten(methode).thema_van, t_aantal)
-    return pd.DataFrame(
-        {
-            "code": g.codes[rij],
-            "thema": np.array([t.id for t in methode.thema], dtype=object)[kol],
-            "score": kern.scores[rij, kol],
-            "benchmark": bench[rij, kol],
-            "verschil": kern.scores[rij, kol] - bench[rij, kol],
-            "score_getoetst": kern.getoetst[rij, kol],
-            "indicatoren": waarden[rij, kol],
-            "met_marges": met_marges[rij, kol],
-            "binnen_marge": binnen[rij, kol],
-            "oordeel": np.select(
-                [oordeel == 1, oordeel == -1, oordeel == 0],
-                ["slechter", "beter", "niet anders"],
-                default="onbekend",
-            ),
-        }
+    oordeel = kern.oordeel[s].ravel()
+    waarden, met_marges, binnen = cl.margetelling(
+        g.x[s], kern.signif[s], gewichten(methode).thema_van, t_aantal
     )
+    frame = lange_tabel(
+        {
+            "code": tekstkolom(g.codes, np.repeat(s, t_aantal)),
+            "thema": tekstkolom(
+                np.array([t.id for t in methode.thema], dtype=object), np.tile(np.arange(t_aantal), len(s))
+            ),
+        },
+        {
+            "score": (kern.scores, s),
+            "benchmark": (kern.bench_scores, kern.groepen.index[s]),
+            "score_getoetst": (kern.getoetst, s),
+        },
+        {
+            "indicatoren": waarden.ravel(),
+            "met_marges": met_marges.ravel(),
+            "binnen_marge": binnen.ravel(),
+            "oordeel": tekstkolom(
+                np.array(["slechter", "beter", "niet anders", "onbekend"], dtype=object),
+                np.select([oordeel == 1, oordeel == -1, oordeel == 0], [0, 1, 2], default=3),
+            ),
+        },
+    )
+    frame.insert(4, "verschil", frame["score"].to_numpy() - frame["benchmark"].to_numpy())
+    return frame
 
 
 def _runrecord(

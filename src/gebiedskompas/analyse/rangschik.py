@@ -21,10 +21,18 @@ def rangen(score: np.ndarray) -> np.ndarray:
 
 
 def rangen_snel(scores: np.ndarray) -> np.ndarray:
-    """Ranks of many score vectors at once (replications × areas); ties get distinct ranks."""
-    volgorde = np.argsort(-np.where(np.isnan(scores), -np.inf, scores), axis=-1, kind="stable")
+    """Ranks of many score vectors at once (replications × areas), highest first; ties get distinct
+    ranks in the order of the areas, and NaN ranks last. The same ranks as a stable argsort, which
+    is 5-6 times slower than numpy's default sort: rows without ties need no stability, and in a
+    row with ties only the ties are put in area order."""
+    sleutel = -np.where(np.isnan(scores), -np.inf, scores)
+    volgorde = np.argsort(sleutel, axis=-1)
+    gesorteerd = np.take_along_axis(sleutel, volgorde, axis=-1)
+    gelijk = gesorteerd[:, 1:] == gesorteerd[:, :-1]
+    n = scores.shape[-1]
+    for rij in np.flatnonzero(gelijk.any(axis=1)):  # replications with ties only
+        reeks = np.concatenate([[0], np.cumsum(~gelijk[rij])])  # number of the run of equal values
+        volgorde[rij] = volgorde[rij][np.argsort(reeks * n + volgorde[rij])]
     uit = np.empty_like(volgorde)
-    np.put_along_axis(
-        uit, volgorde, np.arange(1, scores.shape[-1] + 1)[None, :].repeat(len(scores), 0), axis=-1
-    )
+    np.put_along_axis(uit, volgorde, np.broadcast_to(np.arange(1, n + 1), volgorde.shape), axis=-1)
     return uit

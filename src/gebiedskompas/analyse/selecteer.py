@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..catalogus import catalogus
-from ..codes import gemeente_van, normaliseer, ouder_van
-from ..errors import InvoerFout
+from ..codes import _PATTERNS, Niveau, normaliseer
+from ..errors import InvoerFout, OpslagFout
 from ..opmaak import getal, procent
 from ..opslag import Toestand
 from ..register import Register, dichtstbijzijnd
@@ -55,17 +55,13 @@ class Gegevens:
 def selecteer(methode: Methode, toestand: Toestand) -> Gegevens:
     scope = methode.scope
     controleer_indicatoren(methode)
-    alle = toestand.waarnemingen
-    alle = alle[(alle["periode"] == scope.periode) & alle["indicator"].isin(methode.indicator_ids())]
-    w = alle[alle["regio"].str.startswith(_PREFIX[scope.niveau])]
-    overgenomen, opmerkingen = _van_bovenliggend(methode, w, alle)
+    w = toestand.waarnemingen_voor(scope.periode, methode.indicator_ids(), [_PREFIX[scope.niveau]])
+    overgenomen, opmerkingen = _van_bovenliggend(methode, w, toestand)
     w = pd.concat([w, overgenomen], ignore_index=True) if len(overgenomen) else w
     _controleer_beschikbaar(methode, w)
     register = Register(toestand.regios, toestand.grenswijzigingen)
-    breed = {k: w.pivot(index="regio", columns="indicator", values=k) for k in ("waarde", "onder", "boven")}
-    codes = breed["waarde"].index.to_numpy(dtype=object)
     ids = methode.indicator_ids()
-    matrices = {k: v.reindex(index=codes, columns=ids).to_numpy(dtype="float64") for k, v in breed.items()}
+    codes, matrices = breed(w, ids)
     jaar = int(scope.periode[:4])
     kenmerken = _kenmerken(codes, jaar, register)
     gegevens = Gegevens(
@@ -86,8 +82,49 @@ def selecteer(methode: Methode, toestand: Toestand) -> Gegevens:
     return _filter(gegevens, methode, register)
 
 
+def breed(w: pd.DataFrame, ids: list[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The long observations as (regions x ``ids``) matrices of waarde, onder and boven: one
+    reshape for all three. Regions sorted by code (as ``DataFrame.pivot`` sorts text codes), NaN where
+    a region has no value; rows of an indicator not in ``ids`` only add their region."""
+    rij, codes = _factoren(w["regio"])
+    indicator, uniek = _factoren(w["indicator"])
+    kolom = pd.Index(ids).get_indexer(pd.Index(uniek))[indicator]
+    gekozen = kolom >= 0
+    plek = rij[gekozen] * len(ids) + kolom[gekozen]
+    _controleer_uniek(plek, codes, ids)
+    matrices = {}
+    for k in ("waarde", "onder", "boven"):
+        matrix = np.full(len(codes) * len(ids), np.nan)
+        matrix[plek] = w[k].to_numpy(dtype="float64")[gekozen]
+        matrices[k] = matrix.reshape(len(codes), len(ids))
+    return np.asarray(codes, dtype=object), matrices
+
+
+def _factoren(kolom: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and the distinct values (as str, sorted) of a text or categorical column;
+    factorised before the conversion to str, so only the distinct values are converted."""
+    codes, uniek = pd.factorize(kolom, use_na_sentinel=False)
+    tekst = np.asarray(pd.Index(uniek).astype(str), dtype=object)  # distinct values only
+    volgorde = np.argsort(tekst, kind="stable")
+    rang = np.empty(len(volgorde), dtype=np.intp)
+    rang[volgorde] = np.arange(len(volgorde))
+    return rang[codes], tekst[volgorde]
+
+
+def _controleer_uniek(plek: np.ndarray, codes: np.ndarray, ids: list[str]) -> None:
+    """Two observations for one (region, indicator) cannot be reshaped: the store is inconsistent."""
+    uniek, aantal = np.unique(plek, return_counts=True)
+    dubbel = uniek[aantal > 1]
+    if len(dubbel):
+        voorbeeld = f"{codes[dubbel[0] // len(ids)]} {ids[dubbel[0] % len(ids)]}"
+        raise OpslagFout(
+            f"de opslag bevat {getal(len(dubbel), 0)} gebied-indicatorparen met meer dan één waarde in "
+            f"dezelfde periode (bijvoorbeeld {voorbeeld}); laad de tabellen opnieuw in een nieuwe opslag"
+        )
+
+
 def _van_bovenliggend(
-    methode: Methode, w: pd.DataFrame, alle: pd.DataFrame
+    methode: Methode, w: pd.DataFrame, toestand: Toestand
 ) -> tuple[pd.DataFrame, list[str]]:
     """Rows for indicators marked ``bovenliggend``: each area of the analysis level without a value
     of its own gets the value of the area it lies in (buurt -> wijk, wijk -> gemeente)."""
@@ -95,14 +132,15 @@ def _van_bovenliggend(
     gekozen = [i.id for t in methode.thema for i in t.indicator if i.bovenliggend]
     if ouder_prefix is None or not gekozen:
         return w.iloc[0:0], []
-    gebieden = pd.Series(w["regio"].astype(str).unique())
-    ouders = gebieden.map(ouder_van)
+    alle = toestand.waarnemingen_voor(methode.scope.periode, gekozen, [ouder_prefix])
+    gebieden = pd.Series(np.asarray(w["regio"].astype(str).unique(), dtype=object), dtype=object)
+    ouders = pd.Series(ouders_van(gebieden.to_numpy()), dtype=object)
     delen, opmerkingen = [], []
     for ind in gekozen:
-        eigen = set(w.loc[w["indicator"] == ind, "regio"].astype(str))
-        bron = alle[(alle["indicator"] == ind) & alle["regio"].str.startswith(ouder_prefix)]
+        eigen = pd.Index(w.loc[w["indicator"] == ind, "regio"].astype(str), dtype=object)
+        bron = alle[alle["indicator"] == ind]
         bron = bron.assign(regio=bron["regio"].astype(str)).set_index("regio")
-        zonder = ~gebieden.isin(eigen) & ouders.isin(bron.index)
+        zonder = ~gebieden.isin(eigen) & ouders.isin(pd.Index(bron.index, dtype=object))
         if not zonder.any():
             continue
         deel = bron.loc[ouders[zonder]].reset_index(drop=True)
@@ -160,17 +198,44 @@ def _controleer_beschikbaar(methode: Methode, w: pd.DataFrame) -> None:
 def _kenmerken(codes: np.ndarray, jaar: int, register: Register) -> dict[str, np.ndarray]:
     """Name, gemeente, provincie, urbanity and population from the register, nearest year first."""
     reg = register.tabel
-    dichtst = dichtstbijzijnd(reg[reg["code"].isin(codes)], jaar).set_index("code").reindex(codes)
-    gemeenten = np.array([gemeente_van(str(c)) for c in codes], dtype=object)
-    provincie_per_gemeente = register.provincies(jaar)
+    gevraagd = pd.Index(np.asarray(codes, dtype=object), dtype=object)
+    deel = reg[gevraagd.get_indexer(reg["code"].to_numpy(dtype=object)) >= 0]
+    dichtst = dichtstbijzijnd(deel, jaar).set_index("code").reindex(codes)
+    gemeenten = gemeenten_van(codes)
+    provincie_per_gemeente = pd.Series(register.provincies(jaar), dtype=object)
+    provincies = provincie_per_gemeente.reindex(gemeenten).to_numpy(dtype=object)
     naam = dichtst["naam"].to_numpy(dtype=object)
     return {
         "naam": np.where(pd.isna(naam), codes, naam),
         "gemeente": gemeenten,
-        "provincie": np.array([provincie_per_gemeente.get(g) for g in gemeenten], dtype=object),
+        "provincie": np.where(pd.isna(provincies), _GEEN, provincies),
         "stedelijkheid": dichtst["stedelijkheid"].to_numpy(dtype="float64"),
         "inwoners": dichtst["inwoners"].to_numpy(dtype="float64"),
     }
+
+
+_PATROON = dict(_PATTERNS)
+_GEEN = np.array(None, dtype=object)  # None as an array, for np.where
+
+
+def _past(codes: pd.Series, niveau: Niveau) -> np.ndarray:
+    return np.asarray(codes.str.fullmatch(_PATROON[niveau].pattern), dtype=bool)
+
+
+def gemeenten_van(codes: np.ndarray) -> np.ndarray:
+    """``codes.gemeente_van`` for an array of codes (None where there is none)."""
+    tekst = pd.Series(np.asarray(codes, dtype=object), dtype="string[pyarrow]")
+    gemeente = ("GM" + tekst.str[2:6]).to_numpy(dtype=object)
+    onder = _past(tekst, "wijk") | _past(tekst, "buurt")
+    return np.where(onder, gemeente, np.where(_past(tekst, "gemeente"), tekst.to_numpy(dtype=object), _GEEN))
+
+
+def ouders_van(codes: np.ndarray) -> np.ndarray:
+    """``codes.ouder_van`` for an array of codes (None where there is none)."""
+    tekst = pd.Series(np.asarray(codes, dtype=object), dtype="string[pyarrow]")
+    wijk = ("WK" + tekst.str[2:8]).to_numpy(dtype=object)
+    gemeente = ("GM" + tekst.str[2:6]).to_numpy(dtype=object)
+    return np.where(_past(tekst, "buurt"), wijk, np.where(_past(tekst, "wijk"), gemeente, _GEEN))
 
 
 def _filter(g: Gegevens, methode: Methode, register: Register) -> Gegevens:
@@ -240,9 +305,8 @@ def klasse_in_scope(eigen: np.ndarray, van_gemeente: np.ndarray, scope: Scope) -
 
 def klassen_van_gemeenten(gemeenten: np.ndarray, jaar: int, register: Register) -> np.ndarray:
     """The urbanity class of each gemeente code, from the register year nearest to ``jaar``."""
-    uniek = np.unique(np.array([str(c) for c in gemeenten], dtype=object))
-    klasse = dict(zip(uniek, _kenmerken(uniek, jaar, register)["stedelijkheid"], strict=True))
-    return np.array([klasse[str(c)] for c in gemeenten], dtype="float64")
+    terug, uniek = _factoren(pd.Series(np.asarray(gemeenten, dtype=object)).astype(str))
+    return np.asarray(_kenmerken(uniek, jaar, register)["stedelijkheid"][terug], dtype="float64")
 
 
 def _klasse_van_gemeente(g: Gegevens, scope: Scope, register: Register) -> np.ndarray:

@@ -11,15 +11,20 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from .. import opmaak
 from ..errors import InvoerFout
-from ..excelveilig import excelschrijver
+from ..excelveilig import csv_veilig, excelschrijver
 from ..presentatie import indicatorlabel, schrijf_excelblad
 from .classificeer import standaardgroepen
 from .opgeslagen import RESULTAAT
@@ -76,8 +81,8 @@ def als_json(resultaat: Resultaat, wal: WalEnSchip | None = None) -> dict[str, A
     inhoud: dict[str, Any] = opmaak.als_json(
         {
             "methode": resultaat.methode.model_dump(),
-            "gebieden": resultaat.gebieden.to_dict("records"),
-            "themas": resultaat.themas.to_dict("records"),
+            "gebieden": [],
+            "themas": [],
             "samenhang": resultaat.samenhang,
             "gevoeligheid": resultaat.sobol,
             "uitgesloten": resultaat.uitgesloten.to_dict("records"),
@@ -87,7 +92,28 @@ def als_json(resultaat: Resultaat, wal: WalEnSchip | None = None) -> dict[str, A
             "andere_gegevens": bool(resultaat.runrecord.get("andere_gegevens")),
         }
     )
+    # the two big tables are made JSON-safe column by column (as opmaak.als_json would per cell)
+    inhoud["gebieden"] = json_rijen(resultaat.gebieden)
+    inhoud["themas"] = json_rijen(resultaat.themas)
     return inhoud
+
+
+def json_rijen(tabel: pd.DataFrame) -> list[dict[str, Any]]:
+    """``opmaak.als_json(tabel.to_dict("records"))``, a column at a time: numbers as Python numbers,
+    NaN, infinite values and other missing values as None."""
+    kolommen = [_json_kolom(tabel[k]) for k in tabel.columns]
+    namen = [str(k) for k in tabel.columns]
+    return [dict(zip(namen, rij, strict=True)) for rij in zip(*kolommen, strict=True)]
+
+
+def _json_kolom(reeks: pd.Series) -> list[Any]:
+    if pd.api.types.is_float_dtype(reeks) and not isinstance(reeks.dtype, pd.api.extensions.ExtensionDtype):
+        getallen = reeks.to_numpy()
+        waarden: list[Any] = pd.Series(getallen, dtype=object).where(np.isfinite(getallen), None).tolist()
+        return waarden
+    if isinstance(reeks.dtype, np.dtype) and reeks.dtype.kind in "iub":
+        return reeks.tolist()
+    return opmaak.als_json(reeks.tolist())  # type: ignore[no-any-return]
 
 
 def _wal_als_json(wal: WalEnSchip) -> dict[str, Any]:
@@ -192,6 +218,88 @@ def _zet_op_plaats(nieuw: Path, doel: Path, vorige: Path, vervang: bool) -> None
         raise
 
 
+# Excel gets every summary sheet, and a big table only while it fits: at most EXCEL_RIJEN rows per
+# sheet and EXCEL_CELLEN cells over the big sheets together, filled in the order of GROTE_BLADEN.
+# Measured on the 2-core machine: about 5 µs a cell (all 12,360 buurten in scope of the national
+# method: Gebieden 222,000 cells in 1.15 s of a 4.1 s run), so this budget keeps Excel under about
+# 0.75 s: a run of gemeenten, of all wijken (Gebieden) or of a province's buurten (Gebieden and
+# Thema's) keeps its sheets; both limits are far below Excel's own 1,048,576 rows.
+# A table left out of Excel is written as CSV next to its Parquet file, and the workbook says so.
+EXCEL_RIJEN = 100_000
+EXCEL_CELLEN = 150_000
+# big sheet -> the file name (without extension) of its table
+GROTE_BLADEN = {
+    "Gebieden": "gebieden",
+    "Tussen wal en schip": "tussen_wal_en_schip",
+    "Thema's": "themas",
+    "Indicatoren": "indicatoren",
+}
+LEES_MIJ = "Lees mij"
+
+
+@dataclass(frozen=True)
+class Weggelaten:
+    """A big sheet left out of the Excel file: its table is in ``bestand``.csv (and .parquet)."""
+
+    blad: str
+    bestand: str
+    rijen: int
+    met_parquet: bool
+
+    @property
+    def tekst(self) -> str:
+        zie = f"{self.bestand}.parquet of {self.bestand}.csv" if self.met_parquet else f"{self.bestand}.csv"
+        return (
+            f"Het blad {self.blad} ({opmaak.getal(self.rijen, 0)} rijen) staat niet in dit Excelbestand: "
+            f"te groot; zie {zie} in dezelfde map."
+        )
+
+
+def buiten_excel(groottes: Mapping[str, tuple[int, int]]) -> list[str]:
+    """The big sheets (name -> (rows, columns), in order of preference) that do not fit the budget:
+    more than ``EXCEL_RIJEN`` rows, or more cells than the big sheets before them left over."""
+    over = EXCEL_CELLEN
+    weg = []
+    for blad, (rijen, kolommen) in groottes.items():
+        if rijen <= EXCEL_RIJEN and rijen * kolommen <= over:
+            over -= rijen * kolommen
+        else:
+            weg.append(blad)
+    return weg
+
+
+def _grote_tabellen(resultaat: Resultaat, wal: WalEnSchip | None) -> dict[str, pd.DataFrame]:
+    """The big sheets' tables, in the order of ``GROTE_BLADEN``."""
+    tabellen = {
+        "Gebieden": resultaat.gebieden,
+        "Tussen wal en schip": None if wal is None else wal.gebieden,
+        "Thema's": resultaat.themas,
+        "Indicatoren": resultaat.indicatoren,
+    }
+    return {blad: t for blad, t in tabellen.items() if t is not None}
+
+
+def weggelaten(resultaat: Resultaat, wal: WalEnSchip | None = None) -> list[Weggelaten]:
+    """The big sheets that the Excel file leaves out (``buiten_excel``)."""
+    tabellen = _grote_tabellen(resultaat, wal)
+    # the Indicatoren sheet has one column more than its table: the indicator's label
+    groottes = {b: (len(t), len(t.columns) + (b == "Indicatoren")) for b, t in tabellen.items()}
+    return [
+        Weggelaten(b, GROTE_BLADEN[b], len(tabellen[b]), b != "Tussen wal en schip")
+        for b in buiten_excel(groottes)
+    ]
+
+
+def excelregel(resultaat: Resultaat, wal: WalEnSchip | None = None) -> str | None:
+    """One Dutch line for the CLI when a big sheet was left out of the Excel file, else None."""
+    weg = weggelaten(resultaat, wal)
+    if not weg:
+        return None
+    bladen = ", ".join(f"{w.blad} ({opmaak.getal(w.rijen, 0)} rijen)" for w in weg)
+    bestanden = ", ".join(f"{w.bestand}.csv" for w in weg)
+    return f"Let op: te groot voor Excel en dus niet in resultaat.xlsx: {bladen}; zie {bestanden}."
+
+
 def schrijf(resultaat: Resultaat, map: Path, wal: WalEnSchip | None = None) -> list[Path]:
     map.mkdir(parents=True, exist_ok=True)
     paden = []
@@ -210,15 +318,23 @@ def schrijf(resultaat: Resultaat, map: Path, wal: WalEnSchip | None = None) -> l
         pad = map / naam
         pad.write_text(json.dumps(inhoud, ensure_ascii=False, indent=1, allow_nan=False), encoding="utf-8")
         paden.append(pad)
+    weg = weggelaten(resultaat, wal)
+    bladen = _bladen(resultaat, wal)
+    for w in weg:
+        pad = map / f"{w.bestand}.csv"
+        schrijf_csv(bladen.pop(w.blad).rename(columns=KOPPEN), pad)
+        paden.append(pad)
     pad = map / "resultaat.xlsx"
-    _excel(resultaat, pad, wal)
+    _excel(bladen, pad, weg)
     paden.append(pad)
     return paden
 
 
-def _excel(resultaat: Resultaat, pad: Path, wal: WalEnSchip | None) -> None:
+def _bladen(resultaat: Resultaat, wal: WalEnSchip | None) -> dict[str, pd.DataFrame]:
+    """Every sheet of the Excel file, in the workbook's order."""
     indicatoren = resultaat.indicatoren.copy()
-    indicatoren.insert(2, "label", indicatoren["indicator"].map(indicatorlabel))
+    labels = {i: indicatorlabel(i) for i in indicatoren["indicator"].unique()}
+    indicatoren.insert(2, "label", indicatoren["indicator"].map(labels))
     bladen: dict[str, pd.DataFrame] = {
         "Gebieden": resultaat.gebieden,
         "Thema's": resultaat.themas,
@@ -236,9 +352,54 @@ def _excel(resultaat: Resultaat, pad: Path, wal: WalEnSchip | None) -> None:
     }
     if wal is not None:
         bladen["Tussen wal en schip"] = wal.gebieden
+    return bladen
+
+
+def _excel(bladen: Mapping[str, pd.DataFrame], pad: Path, weg: list[Weggelaten]) -> None:
+    """The workbook: a "Lees mij" sheet first when a big sheet was left out, then the sheets."""
     with excelschrijver(pad) as schrijver:
+        if weg:
+            lees = pd.DataFrame({"Lees mij": [w.tekst for w in weg]})
+            schrijf_excelblad(schrijver, LEES_MIJ, lees, KOPPEN)
         for blad, frame in bladen.items():
             schrijf_excelblad(schrijver, blad, frame, KOPPEN)
+
+
+def schrijf_csv(tabel: pd.DataFrame, pad: Path) -> None:
+    """A CSV for Dutch Excel, as the site's downloads (``web.site.views.csv_antwoord``): semicolons,
+    a decimal comma, UTF-8 with a byte order mark, CRLF line ends, no thousands separator, a missing
+    value as an empty field, and a text that a spreadsheet would run as a formula with a leading
+    apostrophe (``csv_veilig``). Written by pyarrow, with text and decimal numbers between quotes;
+    a table with other column types goes through pandas ``to_csv``."""
+    kolommen = [_csvkolom(tabel[k]) for k in tabel.columns]
+    with pad.open("wb") as uit:
+        uit.write("\ufeff".encode())
+        if any(k is None for k in kolommen):
+            csv_veilig(tabel).to_csv(uit, index=False, sep=";", decimal=",", lineterminator="\r\n")
+            return
+        tabel_pa = pa.table(kolommen, names=[str(k) for k in tabel.columns])
+        pcsv.write_csv(tabel_pa, uit, pcsv.WriteOptions(delimiter=";", eol="\r\n"))
+
+
+def _csvkolom(reeks: pd.Series) -> pa.Array | None:
+    """A column as pyarrow would write it in ``schrijf_csv``; None for a type it leaves to pandas."""
+    if pd.api.types.is_bool_dtype(reeks) and not reeks.hasnans:
+        return pa.array(np.where(reeks.to_numpy(dtype=bool), "True", "False"))
+    if pd.api.types.is_integer_dtype(reeks) and not isinstance(reeks.dtype, pd.api.extensions.ExtensionDtype):
+        return pa.array(reeks.to_numpy())
+    if pd.api.types.is_float_dtype(reeks) and not isinstance(reeks.dtype, pd.api.extensions.ExtensionDtype):
+        getallen = pa.array(reeks.to_numpy(), from_pandas=True)  # NaN becomes an empty field
+        return pc.replace_substring(pc.cast(getallen, pa.string()), ".", ",")
+    if pd.api.types.is_object_dtype(reeks) or pd.api.types.is_string_dtype(reeks):
+        codes, uniek = pd.factorize(reeks, use_na_sentinel=True)  # a missing value: code -1
+        teksten = pd.Series(uniek, dtype=object)
+        if not all(isinstance(x, str) for x in teksten):
+            return None
+        veilig = csv_veilig(pd.DataFrame({"t": teksten}))["t"].to_numpy(dtype=object)
+        waarden = veilig[np.maximum(codes, 0)] if len(veilig) else np.full(len(codes), None)
+        waarden[codes < 0] = None
+        return pa.array(waarden, type=pa.string())
+    return None
 
 
 def _methodeblad(resultaat: Resultaat) -> pd.DataFrame:

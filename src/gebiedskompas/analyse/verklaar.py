@@ -9,6 +9,13 @@ under arithmetic aggregation.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..opmaak import getal
+
+GEEN_UITLEG = "Geen indicator duwt de score boven de benchmark."
 
 
 def bijdragen(v: np.ndarray, bench_v: np.ndarray, wmat: np.ndarray, themagewicht: np.ndarray) -> np.ndarray:
@@ -21,7 +28,72 @@ def bijdragen(v: np.ndarray, bench_v: np.ndarray, wmat: np.ndarray, themagewicht
     return np.where(aanwezig, effectief * (v - bench_v), np.nan)
 
 
-def grootste(bijdrage: np.ndarray, aantal: int = 3) -> list[list[int]]:
-    """Per area, the indices of the largest positive contributions, largest first."""
+def grootste(bijdrage: np.ndarray, aantal: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Per area (row), the indices of the largest contributions, largest first (areas, ``aantal``
+    or fewer columns), and whether each is positive: the positive ones come first in a row, so a
+    row's explanation is its leading run of True."""
     volgorde = np.argsort(-np.nan_to_num(bijdrage, nan=-np.inf), axis=1)[:, :aantal]
-    return [[int(j) for j in rij if bijdrage[i, j] > 0] for i, rij in enumerate(volgorde)]
+    positief = np.take_along_axis(bijdrage, volgorde, axis=1) > 0
+    return volgorde, positief
+
+
+def getalteksten(x: np.ndarray, decimalen: int = 1) -> np.ndarray:
+    """``opmaak.getal(w, decimalen)`` of every value, as an object array of the same shape."""
+    codes, teksten = getalcodes(x, decimalen)
+    uit: np.ndarray = np.array(teksten, dtype=object)[codes].reshape(np.shape(x))
+    return uit
+
+
+def getalcodes(x: np.ndarray, decimalen: int = 1) -> tuple[np.ndarray, list[str]]:
+    """``opmaak.getal(w, decimalen)`` of every value (flattened) as (codes, texts): value i reads
+    ``texts[codes[i]]``; each distinct rounded value is formatted once. ``getal`` rounds the value's
+    decimal notation half to even, so a value (nearly) halfway between two roundings, one that is not
+    finite and one too large to round exactly here are formatted one by one (once per distinct
+    value)."""
+    plat = np.asarray(x, dtype=float).ravel()
+    schaal = plat * 10.0**decimalen
+    with np.errstate(invalid="ignore"):
+        afstand = np.abs(np.abs(schaal - np.trunc(schaal)) - 0.5)
+        zeker = (np.abs(schaal) < 2.0**50) & (afstand > 1e-12 * np.maximum(1.0, np.abs(schaal)))
+    # far from halfway, every rounding gives the same whole number; the sign only shows when that
+    # number is not 0 (getal writes -0.04 as "0,0")
+    sleutel = np.where(zeker, np.rint(schaal) / 10.0**decimalen + 0.0, plat)
+    codes, uniek = pd.factorize(sleutel)  # NaN gets code -1: the last text
+    teksten = [getal(float(w), decimalen) for w in uniek] + [getal(np.nan, decimalen)]
+    return np.where(codes < 0, len(teksten) - 1, codes), teksten
+
+
+def uitlegteksten(
+    bijdrage: np.ndarray, waarde: np.ndarray, referentie: np.ndarray, labels: list[str], aantal: int = 3
+) -> list[str]:
+    """Per area (row) its explanation: the (at most ``aantal``) largest positive contributions as
+    "label: waarde tegen referentie", joined by "; ", numbers with one decimal (``opmaak.getal``);
+    "Geen indicator duwt de score boven de benchmark." when none is positive."""
+    volgorde, positief = grootste(bijdrage, aantal)
+    if volgorde.shape[1] == 0:
+        return [GEEN_UITLEG] * len(bijdrage)
+    w = _tekstkolommen(np.take_along_axis(waarde, volgorde, axis=1))
+    r = _tekstkolommen(np.take_along_axis(referentie, volgorde, axis=1))
+    label = pa.array([f"{lab}: " for lab in labels], type=pa.string())
+    # per place j (largest first) the contiguous columns that pyarrow takes
+    plaats, pos = np.ascontiguousarray(volgorde.T), np.ascontiguousarray(positief.T)
+    leeg = pa.scalar("")
+    delen = []
+    for j in range(len(plaats)):
+        # the positive ones lead a row: the first starts the text, the next ones follow after "; "
+        voor = pa.scalar("; " if j else "")
+        deel = pc.binary_join_element_wise(
+            voor, label.take(plaats[j]), w[j], pa.scalar(" tegen "), r[j], leeg
+        )
+        delen.append(pc.if_else(pa.array(pos[j]), deel, pa.scalar(GEEN_UITLEG if j == 0 else "")))
+    tekst = pc.binary_join_element_wise(*delen, leeg) if len(delen) > 1 else delen[0]
+    uit: list[str] = tekst.to_pylist()
+    return uit
+
+
+def _tekstkolommen(x: np.ndarray) -> list[pa.Array]:
+    """Per column of ``x`` (areas, j) its values as Dutch numbers (``getalcodes``), a pyarrow array."""
+    codes, teksten = getalcodes(x)
+    tabel = pa.array(teksten, type=pa.string())
+    per_kolom = np.ascontiguousarray(codes.reshape(x.shape).T)
+    return [tabel.take(c) for c in per_kolom]

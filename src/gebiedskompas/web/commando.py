@@ -183,5 +183,5 @@ def _kaart_geojson(run: Any, opslag: Opslag, opslag_map: Path | None) -> bytes:
     from .monitoring import models as m
 
     programma = programmagrenzen(m.Gebiedsaanpak.objects.all())
-    geo = kaart_geojson(run, opslag=opslag, toestand=opslag.lees(), programma=programma)
+    geo = kaart_geojson(run, opslag=opslag, toestand=opslag.lees(lui=True), programma=programma)
     return json.dumps(opmaak.als_json(geo), ensure_ascii=False).encode()
