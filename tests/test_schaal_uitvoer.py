@@ -162,7 +162,7 @@ def _vergelijk_met_per_gebied(methode: Methode, gegevens: Gegevens) -> list[str]
     kern = pijplijn.bereken(methode, gegevens)
     w = gewichten(methode)
     uitleg = pijplijn._uitleg(kern, methode, w.matrix(), w.thema)
-    assert uitleg == _uitleg_per_gebied(kern, w.matrix(), w.thema)
+    assert list(uitleg) == _uitleg_per_gebied(kern, w.matrix(), w.thema)
     for nieuw, oud in (
         (pijplijn._gebiedstabel(kern, methode, uitleg), _gebiedstabel_uit_lijsten(kern, methode, uitleg)),
         (pijplijn._indicatortabel(kern, methode), _indicatortabel_met_indexen(kern, methode)),
@@ -460,3 +460,11 @@ def test_json_rows_as_the_cell_by_cell_conversion() -> None:
     ]
     assert uitvoer.json_rijen(tabel) == verwacht == opmaak.als_json(tabel.to_dict("records"))
     assert [type(r["rang"]) for r in uitvoer.json_rijen(tabel)] == [int, int, int]
+
+
+@pytest.mark.parametrize("codes", [["A1", "A2", "B1", "B2", "C1"], ["C1", "A2", "B2", "A1", "B1"]])
+def test_areas_by_rank_then_code_as_pandas_sorts_them(codes: list[str]) -> None:
+    # ranks with a tie (2, 2) and a missing rank; codes in order (fast path) or not (pandas)
+    frame = pd.DataFrame({"code": codes, "rang": [2.0, np.nan, 1.0, 2.0, 4.0]})
+    verwacht = frame.sort_values(["rang", "code"], na_position="last", ignore_index=True)
+    pd.testing.assert_frame_equal(pijplijn._op_rang(frame), verwacht)

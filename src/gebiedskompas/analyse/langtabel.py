@@ -31,6 +31,14 @@ def tekstkolom(waarden: np.ndarray, index: np.ndarray | None = None) -> Any:
     return ArrowStringArray(tekst, dtype=soort)  # type: ignore[call-arg]
 
 
+def arrowtekst(tekst: pa.Array) -> Any:
+    """A pyarrow text array (no missing values) as the column pandas would make of its strings."""
+    soort = pd.Series(np.array(["a"], dtype=object)).dtype
+    if not (isinstance(soort, pd.StringDtype) and soort.storage == "pyarrow"):
+        return np.array(tekst.to_pylist(), dtype=object)
+    return ArrowStringArray(tekst.cast(pa.large_string()), dtype=soort)  # type: ignore[call-arg]
+
+
 def lange_tabel(
     tekst: dict[str, Any], getallen: dict[str, tuple[np.ndarray, np.ndarray]], overig: dict[str, Any]
 ) -> pd.DataFrame:

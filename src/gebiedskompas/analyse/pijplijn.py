@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from .behandel import behandel
 from .benchmark import Groepen, maak_groepen
 from .herhaal import STANDAARD_SEED, herkomst, invoertabellen
 from .imputeer import imputeer
-from .langtabel import lange_tabel, tekstkolom
+from .langtabel import arrowtekst, lange_tabel, tekstkolom
 from .methode import Methode
 from .normaliseer import normaliseer
 from .rangschik import rangen
@@ -29,7 +30,7 @@ from .robuustheid import Robuustheid, Voortgang, alternatieven, voer_uit
 from .samenhang import samenhang
 from .selecteer import Gegevens, selecteer
 from .uitvoerder import kies
-from .verklaar import bijdragen, uitlegteksten
+from .verklaar import bijdragen, uitlegkolom
 from .weeg import gewichten
 
 
@@ -268,6 +269,13 @@ def analyseer_gegevens(
     kern = bereken(methode, gegevens)
     s = gegevens.in_scope
     w = gewichten(methode)
+    themas = [t.id for t in methode.thema]
+    # The theme table and the coherence checks do not depend on the rest: they run in a second
+    # thread (numpy, pandas and pyarrow release the GIL in their loops) while this one explains.
+    naast = ThreadPoolExecutor(1, thread_name_prefix="gebiedskompas-tabellen")
+    thematabel = naast.submit(_thematabel, kern, methode)
+    coherentie = naast.submit(samenhang, kern.v[s], kern.scores[s], gegevens.indicatoren, w.thema_van, themas)
+    naast.shutdown(wait=False)
     uitleg = _uitleg(kern, methode, w.matrix(), w.thema)
     gebieden = _gebiedstabel(kern, methode, uitleg)
     sobol_uitkomst: list[dict[str, Any]] = []
@@ -287,31 +295,38 @@ def analyseer_gegevens(
                 **methode.robuustheid.model_dump(),
             }
         )
-    themas = [t.id for t in methode.thema]
-    coherentie = samenhang(kern.v[s], kern.scores[s], gegevens.indicatoren, w.thema_van, themas)
     return Resultaat(
         methode=methode,
-        gebieden=gebieden.sort_values(["rang", "code"], na_position="last", ignore_index=True),
+        gebieden=_op_rang(gebieden),
         indicatortabel=lambda: _indicatortabel(kern, methode),
-        themas=_thematabel(kern, methode),
-        samenhang=coherentie,
+        themas=thematabel.result(),
+        samenhang=coherentie.result(),
         sobol=sobol_uitkomst,
         uitgesloten=pd.DataFrame(gegevens.uitgesloten, columns=["code", "naam", "reden"]),
         runrecord=runrecord(kern) if runrecord else {"seed": seed, "stappen": kern.stappen},
     )
 
 
-def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.ndarray) -> list[str]:
+def _op_rang(gebieden: pd.DataFrame) -> pd.DataFrame:
+    """The areas by rank (no rank last), then by code. Selection puts the codes in order, so then a
+    stable sort by rank alone gives that order (without sorting a million codes as text)."""
+    if gebieden["code"].is_monotonic_increasing:
+        volgorde = np.argsort(gebieden["rang"].to_numpy(dtype=float), kind="stable")  # NaN last
+        return gebieden.take(volgorde).reset_index(drop=True)
+    return gebieden.sort_values(["rang", "code"], na_position="last", ignore_index=True)
+
+
+def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.ndarray) -> Any:
     """Per area in scope what pushes its score above the benchmark (``verklaar.uitlegteksten``)."""
     cat = catalogus()
     s = kern.gegevens.in_scope
     bench_v = kern.groepen.per_gebied(kern.bench_v)
     bijdrage = bijdragen(kern.v, bench_v, wmat, themagewicht)
     labels = [ind.label if (ind := cat.get(i)) else i for i in kern.gegevens.indicatoren]
-    return uitlegteksten(bijdrage[s], kern.gegevens.x[s], kern.referentie[s], labels)
+    return arrowtekst(uitlegkolom(bijdrage[s], kern.gegevens.x[s], kern.referentie[s], labels))
 
 
-def _gebiedstabel(kern: Kern, methode: Methode, uitleg: list[str]) -> pd.DataFrame:
+def _gebiedstabel(kern: Kern, methode: Methode, uitleg: Any) -> pd.DataFrame:
     g = kern.gegevens
     s = g.in_scope
     groep = cl.groep(kern.oordeel[s], methode.classificatie.groep, methode.classificatie.overig)
@@ -330,7 +345,7 @@ def _gebiedstabel(kern: Kern, methode: Methode, uitleg: list[str]) -> pd.DataFra
             "groep": tekstkolom(groep),
             "ontbrekend": np.isnan(g.x[s]).sum(axis=1),
             "geimputeerd": kern.geimputeerd[s].sum(axis=1),
-            "uitleg": tekstkolom(np.asarray(uitleg, dtype=object)),
+            "uitleg": uitleg,
         }
     )
     for t, thema in enumerate(methode.thema):

@@ -21,18 +21,32 @@ def rangen(score: np.ndarray) -> np.ndarray:
 
 
 def rangen_snel(scores: np.ndarray) -> np.ndarray:
-    """Ranks of many score vectors at once (replications × areas), highest first; ties get distinct
-    ranks in the order of the areas, and NaN ranks last. The same ranks as a stable argsort, which
-    is 5-6 times slower than numpy's default sort: rows without ties need no stability, and in a
-    row with ties only the ties are put in area order."""
+    """Ranks (int32) of many score vectors at once (replications × areas), highest first; ties get
+    distinct ranks in the order of the areas, and NaN ranks last. The same ranks as a stable
+    argsort, which is 5-6 times slower than numpy's default sort: only the tied values are then put
+    in area order."""
     sleutel = -np.where(np.isnan(scores), -np.inf, scores)
     volgorde = np.argsort(sleutel, axis=-1)
     gesorteerd = np.take_along_axis(sleutel, volgorde, axis=-1)
     gelijk = gesorteerd[:, 1:] == gesorteerd[:, :-1]
+    if gelijk.any():
+        _herstel_gelijken(volgorde, gelijk)
     n = scores.shape[-1]
-    for rij in np.flatnonzero(gelijk.any(axis=1)):  # replications with ties only
-        reeks = np.concatenate([[0], np.cumsum(~gelijk[rij])])  # number of the run of equal values
-        volgorde[rij] = volgorde[rij][np.argsort(reeks * n + volgorde[rij])]
-    uit = np.empty_like(volgorde)
-    np.put_along_axis(uit, volgorde, np.broadcast_to(np.arange(1, n + 1), volgorde.shape), axis=-1)
+    uit = np.empty(volgorde.shape, dtype=np.int32)
+    rij = np.arange(len(volgorde))[:, None]
+    uit[rij, volgorde] = np.arange(1, n + 1, dtype=np.int32)
     return uit
+
+
+def _herstel_gelijken(volgorde: np.ndarray, gelijk: np.ndarray) -> None:
+    """Within every run of equal sorted values, put the areas in area order (in place)."""
+    in_reeks = np.zeros(volgorde.shape, dtype=bool)
+    in_reeks[:, :-1] |= gelijk
+    in_reeks[:, 1:] |= gelijk
+    begin = np.ones(volgorde.shape, dtype=bool)  # a new run starts where a value differs
+    begin[:, 1:] = ~gelijk
+    reeks = np.cumsum(begin, axis=1)
+    rij, plaats = np.nonzero(in_reeks)
+    gebied = volgorde[rij, plaats]
+    # rows, then runs, are already in order: sorting by (row, run, area) orders only within runs
+    volgorde[rij, plaats] = gebied[np.lexsort((gebied, reeks[rij, plaats], rij))]

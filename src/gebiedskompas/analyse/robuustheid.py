@@ -34,6 +34,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -232,9 +233,8 @@ def reken_deel(alt: Alternatief, deel: Deel) -> np.ndarray:
         bekend = ~np.isnan(alt.nominaal)
         nominaal = alt.nominaal[bekend]
         return np.array([np.mean(np.abs(rij[bekend] - nominaal)) for rij in rangen])
-    uit = rangen.astype(np.int32)
-    uit[np.isnan(scores)] = 0
-    return uit
+    rangen[np.isnan(scores)] = 0
+    return rangen
 
 
 def chunkgrootte(gebieden: int) -> int:
@@ -314,12 +314,8 @@ class Rangopslag:
             yield deel, blok
 
     def als_matrix(self) -> np.ndarray | None:
-        """All ranks as floats with NaN for no composite, when they are in memory."""
-        if self._geheugen is None:
-            return None
-        uit = self._geheugen.astype(float)
-        uit[self._geheugen == 0] = np.nan
-        return uit
+        """All ranks (int32, 0 = no composite), when they are in memory."""
+        return self._geheugen
 
     def sluit(self) -> None:
         if self._map is not None:
@@ -328,18 +324,29 @@ class Rangopslag:
 
 @dataclass
 class Onzekerheid:
-    rangen: np.ndarray | None  # (replications, scope areas) with NaN, when kept in memory
+    alle_rangen: np.ndarray | None  # (replications, scope areas) int32, 0 = none; when in memory
     mediaan: np.ndarray
     p05: np.ndarray
     p95: np.ndarray
     kans_top: np.ndarray
     op_schijf: bool = False
 
+    @property
+    def rangen(self) -> np.ndarray | None:
+        """Every replication's ranks as floats, NaN where an area had no composite."""
+        if self.alle_rangen is None:
+            return None
+        uit = self.alle_rangen.astype(float)
+        uit[self.alle_rangen == 0] = np.nan
+        return uit
+
 
 def vat_samen(opslag: Rangopslag, selectie: int) -> Onzekerheid:
     """Median, 5th and 95th percentile rank (exact: numpy's median and ``inverted_cdf`` percentile
     of the replications in which the area has a composite) and the probability of being in the top
-    ``selectie`` over those same replications, a block of areas at a time."""
+    ``selectie`` over those same replications, a block of areas at a time. Each block is sorted
+    once; the statistics are then read off at the positions numpy's own definitions give for the
+    number of values (``_ordeposities``)."""
     gebieden = opslag.vorm[1]
     mediaan, p05, p95 = (np.full(gebieden, np.nan) for _ in range(3))
     kans = np.zeros(gebieden)
@@ -348,13 +355,23 @@ def vat_samen(opslag: Rangopslag, selectie: int) -> Onzekerheid:
         aantal = (gesorteerd > 0).sum(axis=1)
         for m in np.unique(aantal[aantal > 0]):
             rijen = np.flatnonzero(aantal == m)
-            waarden = gesorteerd[rijen, gesorteerd.shape[1] - m :].astype(float)
-            mediaan[deel.start + rijen] = np.median(waarden, axis=1)
-            laag, hoog = np.percentile(waarden, [5, 95], axis=1, method="inverted_cdf")
-            p05[deel.start + rijen], p95[deel.start + rijen] = laag, hoog
+            begin = gesorteerd.shape[1] - int(m)  # the m values follow the zeros
+            midden_a, midden_b, laag, hoog = (begin + i for i in _ordeposities(int(m)))
+            a, b, lo, hi = gesorteerd[np.ix_(rijen, [midden_a, midden_b, laag, hoog])].astype(float).T
+            mediaan[deel.start + rijen] = (a + b) / 2
+            p05[deel.start + rijen], p95[deel.start + rijen] = lo, hi
         geselecteerd = ((blok > 0) & (blok <= selectie)).sum(axis=1)
         kans[deel] = np.divide(geselecteerd, aantal, out=np.zeros(len(aantal)), where=aantal > 0)
     return Onzekerheid(opslag.als_matrix(), mediaan, p05, p95, kans, opslag.op_schijf)
+
+
+@lru_cache(maxsize=1024)
+def _ordeposities(m: int) -> tuple[int, int, int, int]:
+    """For m sorted values: the two middle positions (equal when m is odd; the median is their
+    mean, as ``np.median``) and the positions ``np.percentile(..., [5, 95], method="inverted_cdf")``
+    picks, asked of numpy itself on the positions 0..m-1."""
+    laag, hoog = np.percentile(np.arange(m), [5, 95], method="inverted_cdf")
+    return (m - 1) // 2, m // 2, int(laag), int(hoog)
 
 
 # --- the run ------------------------------------------------------------------------------------

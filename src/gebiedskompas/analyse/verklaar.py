@@ -66,12 +66,20 @@ def getalcodes(x: np.ndarray, decimalen: int = 1) -> tuple[np.ndarray, list[str]
 def uitlegteksten(
     bijdrage: np.ndarray, waarde: np.ndarray, referentie: np.ndarray, labels: list[str], aantal: int = 3
 ) -> list[str]:
+    """``uitlegkolom`` as a list of Python strings."""
+    uit: list[str] = uitlegkolom(bijdrage, waarde, referentie, labels, aantal).to_pylist()
+    return uit
+
+
+def uitlegkolom(
+    bijdrage: np.ndarray, waarde: np.ndarray, referentie: np.ndarray, labels: list[str], aantal: int = 3
+) -> pa.Array:
     """Per area (row) its explanation: the (at most ``aantal``) largest positive contributions as
     "label: waarde tegen referentie", joined by "; ", numbers with one decimal (``opmaak.getal``);
     "Geen indicator duwt de score boven de benchmark." when none is positive."""
     volgorde, positief = grootste(bijdrage, aantal)
     if volgorde.shape[1] == 0:
-        return [GEEN_UITLEG] * len(bijdrage)
+        return pa.array([GEEN_UITLEG] * len(bijdrage), type=pa.string())
     w = _tekstkolommen(np.take_along_axis(waarde, volgorde, axis=1))
     r = _tekstkolommen(np.take_along_axis(referentie, volgorde, axis=1))
     label = pa.array([f"{lab}: " for lab in labels], type=pa.string())
@@ -86,9 +94,8 @@ def uitlegteksten(
             voor, label.take(plaats[j]), w[j], pa.scalar(" tegen "), r[j], leeg
         )
         delen.append(pc.if_else(pa.array(pos[j]), deel, pa.scalar(GEEN_UITLEG if j == 0 else "")))
-    tekst = pc.binary_join_element_wise(*delen, leeg) if len(delen) > 1 else delen[0]
-    uit: list[str] = tekst.to_pylist()
-    return uit
+    tekst: pa.Array = pc.binary_join_element_wise(*delen, leeg) if len(delen) > 1 else delen[0]
+    return tekst
 
 
 def _tekstkolommen(x: np.ndarray) -> list[pa.Array]:
