@@ -178,7 +178,7 @@ def meet_grootte(opslag: Path, n: int | None) -> dict[str, Any]:
     analyseer_gegevens(m, g)
     tweede = time.perf_counter() - start
     aantal = g.n
-    korte, lange = (200, 600) if aantal < 50_000 else (20, 60) if aantal < 500_000 else (4, 12)
+    korte, lange = (200, 600) if aantal < 50_000 else (20, 60) if aantal < 500_000 else (10, 40)
     replicatie = per_replicatie(g, m, (korte, lange), 3 if aantal < 500_000 else 1)
     kern = bereken(m, g)
     if aantal < 500_000:

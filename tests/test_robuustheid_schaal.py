@@ -305,3 +305,27 @@ def test_fast_ranks_equal_a_stable_sort_with_ties_nan_and_signed_zero(
 def test_fast_ranks_known_answer() -> None:
     # 0,5 is highest (rank 1); the two 0,3's tie and keep area order (2, 3); NaN ranks last.
     np.testing.assert_array_equal(rangen_snel(np.array([[0.3, np.nan, 0.5, 0.3]])), [[2, 4, 1, 3]])
+
+
+@pytest.mark.parametrize("alle", [False, True], ids=["scope", "alle-gebieden"])
+def test_alternatives_are_the_pipelines_normalised_values(
+    wijken_buurt: tuple[Methode, Kern], alle: bool
+) -> None:
+    """Each alternative, made one at a time with in-place steps, equals the plain expression: the
+    pipeline's normalisation (rescaled to [1, 100] for geometric aggregation), logs for geometric,
+    0 where missing, the scope's rows."""
+    from gebiedskompas.analyse.aggregeer import herschaal
+    from gebiedskompas.analyse.normaliseer import normaliseer
+
+    methode, kern = wijken_buurt
+    s = np.ones(kern.gegevens.n, dtype=bool) if alle else kern.gegevens.in_scope
+    gezien = 0
+    for (norm, agg), waarden, aanwezig in rb.alternatieven(kern.x, kern.groepen, kern.richting, s, methode)():
+        v, bench = normaliseer(kern.x, kern.groepen, kern.richting, norm)
+        w = (herschaal(v, bench)[0] if agg == "meetkundig" else v)[s]
+        with np.errstate(all="ignore"):
+            verwacht = np.where(np.isnan(w), 0.0, np.log(w) if agg == "meetkundig" else w)
+        np.testing.assert_array_equal(waarden, verwacht)
+        np.testing.assert_array_equal(aanwezig, (~np.isnan(w)).astype(float))
+        gezien += 1
+    assert gezien == 6  # 3 normalisations × 2 aggregations

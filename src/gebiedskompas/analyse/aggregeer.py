@@ -35,11 +35,15 @@ def herschaal(
     return schaal(v), schaal(bench)
 
 
-def gevuld(v: np.ndarray, methode: Aggregatie) -> tuple[np.ndarray, np.ndarray]:
+def gevuld(v: np.ndarray, methode: Aggregatie, *, overschrijf: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """What the weighted means are taken of: v (its logs for ``meetkundig``) with 0 where missing,
-    and the 0/1 mask of present values. The robustness step computes this once per alternative."""
+    and the 0/1 mask of present values. The robustness step computes this once per alternative;
+    ``overschrijf``: v is a temporary the result may be written into (one array less in memory)."""
     aanwezig = ~np.isnan(v)
-    waarden = np.log(v) if methode == "meetkundig" else v.copy()
+    if overschrijf:
+        waarden = np.log(v, out=v) if methode == "meetkundig" else v
+    else:
+        waarden = np.log(v) if methode == "meetkundig" else v.copy()
     waarden[~aanwezig] = 0.0  # in place: at a million areas every copy is 160 MB
     return waarden, aanwezig.astype(float)
 

@@ -104,7 +104,10 @@ def alternatieven(
                 # As in the pipeline: a value that normalises to NaN (e.g. a constant indicator in a
                 # benchmark group) counts as missing, and its weight goes to the theme's other indicators.
                 w = herschaal(v, bench)[0] if agg == "meetkundig" else v
-                waarden, aanwezig = gevuld(w if alle else w[in_scope], agg)
+                # a new array (rescaled, or the scope's rows) may be overwritten; v itself not
+                waarden, aanwezig = gevuld(
+                    w if alle else w[in_scope], agg, overschrijf=w is not v or not alle
+                )
                 del w  # only one alternative's arrays at a time
                 yield (norm, agg), waarden, aanwezig
                 del waarden, aanwezig
