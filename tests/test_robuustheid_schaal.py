@@ -329,3 +329,30 @@ def test_alternatives_are_the_pipelines_normalised_values(
         np.testing.assert_array_equal(aanwezig, (~np.isnan(w)).astype(float))
         gezien += 1
     assert gezien == 6  # 3 normalisations × 2 aggregations
+
+
+def test_all_dutch_buurten_give_the_numbers_of_the_one_array_implementation(echte_opslag: Opslag) -> None:
+    """The same check at national scale: ``wijken`` per buurt without its Limburg and urbanity
+    limits, so every Dutch buurt with data and at least 200 inhabitants (10.092) is ranked."""
+    methode = lees_methode("wijken")
+    methode.scope.niveau = "buurt"
+    methode.scope.provincies = []
+    methode.scope.stedelijkheid = [1, 2, 3, 4, 5]
+    kern = bereken(methode, selecteer(methode, echte_opslag.lees()))
+    s = kern.gegevens.in_scope
+    assert s.sum() > 10_000  # buurten with at least 200 inhabitants
+    prep = rb.bereid_voor(kern.x, kern.groepen, kern.richting, s, methode, gewichten(methode))
+    replicaties = 40
+    onz = oud.monte_carlo(prep, methode, replicaties, SEED)
+    sobol = oud.sobol_gevoeligheid(prep, methode, kern.rang[s], replicaties, SEED)
+    nieuw = rb.voer_uit(
+        rb.alternatieven(kern.x, kern.groepen, kern.richting, s, methode),
+        gewichten(methode),
+        methode,
+        replicaties,
+        SEED,
+        nominaal=kern.rang[s],
+    )
+    _zelfde(nieuw, onz, sobol)
+    assert nieuw.onzekerheid is not None
+    np.testing.assert_array_equal(nieuw.onzekerheid.rangen, onz.rangen)

@@ -169,7 +169,7 @@ def _vergelijk_met_per_gebied(methode: Methode, gegevens: Gegevens) -> list[str]
         (pijplijn._thematabel(kern, methode), _thematabel_met_indexen(kern, methode)),
     ):
         pd.testing.assert_frame_equal(nieuw, oud, check_exact=True)
-    return uitleg
+    return list(uitleg)
 
 
 # --- explanation and tables ------------------------------------------------------------------------
@@ -468,3 +468,22 @@ def test_areas_by_rank_then_code_as_pandas_sorts_them(codes: list[str]) -> None:
     frame = pd.DataFrame({"code": codes, "rang": [2.0, np.nan, 1.0, 2.0, 4.0]})
     verwacht = frame.sort_values(["rang", "code"], na_position="last", ignore_index=True)
     pd.testing.assert_frame_equal(pijplijn._op_rang(frame), verwacht)
+
+
+def test_fast_dutch_numbers_equal_getal() -> None:
+    from gebiedskompas.analyse.verklaar import _snel_getal
+
+    # by hand: thousands with a point, decimal comma, a real minus sign; NaN and halves via getal
+    assert _snel_getal(np.array([1234.5, -0.1, 1e6, 0.0, np.nan, 0.25]), 1) == [
+        "1.234,5",
+        "\u22120,1",
+        "1.000.000,0",
+        "0,0",
+        getal(np.nan, 1),
+        getal(0.25, 1),
+    ]
+    rng = np.random.default_rng(3)
+    for decimalen in (0, 1, 2):
+        ruw = np.concatenate([rng.normal(0, 3, 3000), rng.lognormal(0, 6, 3000), -rng.lognormal(0, 6, 3000)])
+        waarden = np.rint(ruw * 10.0**decimalen) / 10.0**decimalen + 0.0
+        assert _snel_getal(waarden, decimalen) == [getal(float(w), decimalen) for w in waarden]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from .methode import Uitschieters
 
@@ -30,11 +29,22 @@ class Behandeling:
 
 
 def scheef_en_piekig(waarden: np.ndarray) -> tuple[float, float]:
-    if len(waarden) < 4 or np.ptp(waarden) == 0:
+    """Bias-corrected sample skewness and excess kurtosis, the formulas of ``scipy.stats.skew`` and
+    ``kurtosis`` (``bias=False``) from one set of central moments (the same to about 1e-15; at a
+    million areas this is half the passes over the data)."""
+    n = len(waarden)
+    if n < 4 or np.ptp(waarden) == 0:
+        return 0.0, 0.0
+    gemiddeld = waarden.mean()
+    d = waarden - gemiddeld
+    d2 = d * d
+    m2, m3, m4 = d2.mean(), (d2 * d).mean(), (d2 * d2).mean()
+    # scipy treats a variance lost in rounding as zero: no skewness or kurtosis then
+    if m2 <= (np.finfo(float).resolution * 10 * gemiddeld) ** 2:
         return 0.0, 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        scheef = float(stats.skew(waarden, bias=False))
-        piek = float(stats.kurtosis(waarden, fisher=True, bias=False))
+        scheef = float(np.sqrt((n - 1.0) * n) / (n - 2.0) * m3 / m2**1.5)
+        piek = float(1.0 / (n - 2) / (n - 3) * ((n**2 - 1.0) * m4 / m2**2.0 - 3 * (n - 1) ** 2.0))
     return (scheef, piek) if np.isfinite(scheef) and np.isfinite(piek) else (0.0, 0.0)
 
 

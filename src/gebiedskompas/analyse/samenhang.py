@@ -23,7 +23,7 @@ def cronbach_alfa(v: np.ndarray) -> float | None:
 def samenhang(
     v: np.ndarray, scores: np.ndarray, indicatoren: list[str], thema_van: np.ndarray, themas: list[str]
 ) -> dict[str, Any]:
-    frame = pd.DataFrame(v, columns=indicatoren)
+    frame = pd.DataFrame(v, columns=indicatoren, copy=False)  # no copy of a million rows
     r = frame.corr(method="pearson", min_periods=3)
     paren = []
     for a in range(len(indicatoren)):
@@ -42,9 +42,10 @@ def samenhang(
     tegen = []
     for j, ind in enumerate(indicatoren):
         t = thema_van[j]
-        paar = pd.DataFrame({"i": v[:, j], "t": scores[:, t]}).dropna()
-        if len(paar) >= 3 and paar["i"].std() > 0 and paar["t"].std() > 0:
-            rt = float(paar["i"].corr(paar["t"]))
+        beide = ~np.isnan(v[:, j]) & ~np.isnan(scores[:, t])
+        a, b = v[beide, j], scores[beide, t]
+        if len(a) >= 3 and a.std(ddof=1) > 0 and b.std(ddof=1) > 0:
+            rt = float(np.corrcoef(a, b)[0, 1])
             if rt < 0:
                 tegen.append({"indicator": ind, "thema": themas[t], "r": rt})
     alfa = {themas[t]: cronbach_alfa(v[:, thema_van == t]) for t in range(len(themas))}

@@ -32,7 +32,8 @@ def grootste(bijdrage: np.ndarray, aantal: int = 3) -> tuple[np.ndarray, np.ndar
     """Per area (row), the indices of the largest contributions, largest first (areas, ``aantal``
     or fewer columns), and whether each is positive: the positive ones come first in a row, so a
     row's explanation is its leading run of True."""
-    volgorde = np.argsort(-np.nan_to_num(bijdrage, nan=-np.inf), axis=1)[:, :aantal]
+    # the key -bijdrage with NaN last, made in one pass (the same keys as -nan_to_num(b, nan=-inf))
+    volgorde = np.argsort(np.where(np.isnan(bijdrage), np.inf, -bijdrage), axis=1)[:, :aantal]
     positief = np.take_along_axis(bijdrage, volgorde, axis=1) > 0
     return volgorde, positief
 
@@ -59,8 +60,25 @@ def getalcodes(x: np.ndarray, decimalen: int = 1) -> tuple[np.ndarray, list[str]
     # number is not 0 (getal writes -0.04 as "0,0")
     sleutel = np.where(zeker, np.rint(schaal) / 10.0**decimalen + 0.0, plat)
     codes, uniek = pd.factorize(sleutel)  # NaN gets code -1: the last text
-    teksten = [getal(float(w), decimalen) for w in uniek] + [getal(np.nan, decimalen)]
+    teksten = [*_snel_getal(np.asarray(uniek, dtype=float), decimalen), getal(np.nan, decimalen)]
     return np.where(codes < 0, len(teksten) - 1, codes), teksten
+
+
+_NEDERLANDS = str.maketrans({",": ".", ".": ",", "-": "\N{MINUS SIGN}"})
+
+
+def _snel_getal(waarden: np.ndarray, decimalen: int) -> list[str]:
+    """``getal(w, decimalen)`` of each value. A value that already has at most ``decimalen``
+    decimals (a rounded key of ``getalcodes``) is written by Python's formatting with the Dutch
+    separators swapped in (the same text, ten times faster than Babel; checked in the tests), any
+    other value by ``getal`` itself."""
+    schaal = waarden * 10.0**decimalen
+    with np.errstate(invalid="ignore"):
+        rond = np.isfinite(schaal) & (np.abs(schaal) < 2.0**50) & (schaal == np.rint(schaal))
+    return [
+        f"{w:,.{decimalen}f}".translate(_NEDERLANDS) if r and w != 0 else getal(w, decimalen)
+        for w, r in zip(waarden.tolist(), rond.tolist(), strict=True)
+    ]
 
 
 def uitlegteksten(
