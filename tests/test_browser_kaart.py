@@ -4,7 +4,6 @@ or down to the wijken, a Dutch error when the map data fails, no outside request
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,15 +76,26 @@ def test_gemeente_map_loads_names_hovers_and_drills_down_to_wijken(
     page = context.new_page()
     _login(page, basis, "analist")
 
-    def traag(r: Any) -> None:
-        time.sleep(1.5)  # long enough to see the loading indicator
-        r.continue_()
+    # Hold the map's data until the loading state has been checked (a fixed delay races a busy
+    # machine), then let it through.
+    vastgehouden: list[Any] = []
 
-    page.route("**/kaart.geojson*", traag)
+    def houd_vast(verzoek: Any) -> None:
+        vastgehouden.append(verzoek)
+
+    page.route("**/kaart.geojson*", houd_vast)
     page.goto(f"{basis}/analyse/{DORPEN}/kaart/", wait_until="domcontentloaded")
+    for _ in range(200):
+        if vastgehouden:
+            break
+        page.wait_for_timeout(50)
+    assert vastgehouden, "de kaart vroeg geen gegevens op"
     assert page.locator("#kaart-laden").is_visible()
     assert page.inner_text("#kaart-laden") == "Kaart wordt geladen…"
     assert page.get_attribute("#kaart", "aria-busy") == "true"
+    for verzoek in vastgehouden:
+        verzoek.continue_()
+    page.unroute("**/kaart.geojson*")
     _wacht_op_kaart(page, labels=31)
     assert page.locator("#kaart-laden").is_hidden()
     assert page.get_attribute("#kaart", "aria-busy") == "false"
