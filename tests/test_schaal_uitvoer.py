@@ -125,7 +125,8 @@ def _gebiedstabel_uit_lijsten(kern: pijplijn.Kern, methode: Methode, uitleg: lis
     )
     for t, thema in enumerate(methode.thema):
         frame[f"thema_{thema.id}"] = kern.scores[s, t]
-    return frame
+    # by rank (no rank last), then by code
+    return frame.sort_values(["rang", "code"], na_position="last", ignore_index=True)
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -467,7 +468,8 @@ def test_areas_by_rank_then_code_as_pandas_sorts_them(codes: list[str]) -> None:
     # ranks with a tie (2, 2) and a missing rank; codes in order (fast path) or not (pandas)
     frame = pd.DataFrame({"code": codes, "rang": [2.0, np.nan, 1.0, 2.0, 4.0]})
     verwacht = frame.sort_values(["rang", "code"], na_position="last", ignore_index=True)
-    pd.testing.assert_frame_equal(pijplijn._op_rang(frame), verwacht)
+    orde = pijplijn._rangorde(frame["rang"].to_numpy(), np.array(codes, dtype=object))
+    pd.testing.assert_frame_equal(frame.take(orde).reset_index(drop=True), verwacht)
 
 
 def test_fast_dutch_numbers_equal_getal() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .blokken import blokken
 from .methode import Aggregatie
 
 
@@ -49,8 +50,12 @@ def gevuld(v: np.ndarray, methode: Aggregatie, *, overschrijf: bool = False) -> 
 
 
 def themascores(v: np.ndarray, wmat: np.ndarray, min_dekking: float, methode: Aggregatie) -> np.ndarray:
-    """(areas, T) theme scores from need-oriented values v (areas, k) and weights wmat (k, T)."""
-    return themascores_gevuld(*gevuld(v, methode), wmat, min_dekking, methode)
+    """(areas, T) theme scores from need-oriented values v (areas, k) and weights wmat (k, T),
+    a block of areas at a time (``blokken``)."""
+    uit = np.empty((len(v), wmat.shape[1]))
+    for blok in blokken(len(v)):
+        uit[blok] = themascores_gevuld(*gevuld(v[blok], methode), wmat, min_dekking, methode)
+    return uit
 
 
 def themascores_gevuld(

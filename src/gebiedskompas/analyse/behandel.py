@@ -50,7 +50,7 @@ def scheef_en_piekig(waarden: np.ndarray) -> tuple[float, float]:
 
 def winsoriseer_kolom(waarden: np.ndarray, regels: Uitschieters) -> tuple[float, float, int]:
     """Bounds (low, high) and the number of values moved, for one indicator's benchmark values."""
-    w = np.sort(waarden[~np.isnan(waarden)])
+    w = np.sort(waarden[~np.isnan(waarden)])  # (a copy: the caller's values stay as they are)
     lo, hi = (float(w[0]), float(w[-1])) if len(w) else (np.nan, np.nan)
     aantal = 0
     while aantal < regels.max_punten:
@@ -68,19 +68,23 @@ def winsoriseer_kolom(waarden: np.ndarray, regels: Uitschieters) -> tuple[float,
 
 
 def behandel(
-    x: np.ndarray, indicatoren: list[str], regels: Uitschieters
+    x: np.ndarray, indicatoren: list[str], regels: Uitschieters, *, overschrijf: bool = False
 ) -> tuple[np.ndarray, list[Behandeling]]:
+    """The treated values and what was done per indicator; ``overschrijf``: ``x`` is the caller's
+    own temporary and may be treated in place (at a million areas a copy is 160 MB)."""
+    uit = x if overschrijf else x.copy()
     if not regels.winsoriseren:
-        return x.copy(), []
-    uit = x.copy()
+        return uit, []
     verslag = []
     for j, ind in enumerate(indicatoren):
-        kolom = x[:, j]
-        voor = scheef_en_piekig(kolom[~np.isnan(kolom)])
-        lo, hi, aantal = winsoriseer_kolom(kolom, regels)
+        kolom = uit[:, j]
+        aanwezig = kolom[~np.isnan(kolom)]
+        voor = scheef_en_piekig(aanwezig)
+        lo, hi, aantal = winsoriseer_kolom(aanwezig, regels)
+        na = voor  # an untouched column: the same values in the same order
         if aantal:
-            uit[:, j] = np.clip(kolom, lo, hi)
-        na = scheef_en_piekig(uit[:, j][~np.isnan(uit[:, j])])
+            np.clip(kolom, lo, hi, out=kolom)
+            na = scheef_en_piekig(kolom[~np.isnan(kolom)])
         nog = abs(na[0]) > regels.scheefheid and na[1] > regels.kurtosis
         verslag.append(Behandeling(ind, aantal, lo, hi, voor[0], voor[1], na[0], na[1], nog))
     return uit, verslag

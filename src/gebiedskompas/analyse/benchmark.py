@@ -6,6 +6,7 @@ group's members are the areas whose values define the benchmark. Statistics igno
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,10 +29,60 @@ class Groepen:
             warnings.simplefilter("ignore", RuntimeWarning)
             return np.vstack([functie(x[leden], axis=0) for leden in self.leden])
 
+    def beschrijf(self, x: np.ndarray) -> Beschrijving:
+        """Mean, sample standard deviation, minimum and maximum over each group's members: the
+        values of ``statistiek`` with ``np.nanmean``, ``np.nanstd(ddof=1)``, ``np.nanmin`` and
+        ``np.nanmax``, to the bit (the same operations in the same order), from one copy of the
+        members' rows instead of one or two copies per statistic."""
+        rijen = [np.flatnonzero(leden) for leden in self.leden]
+        iedereen = len(rijen) == 1 and len(rijen[0]) == len(x)
+        alle = x.copy() if iedereen else x.take(np.concatenate(rijen), axis=0)
+        grenzen = itertools.accumulate((len(r) for r in rijen), initial=0)
+        delen = [slice(a, b) for a, b in itertools.pairwise(grenzen)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lo = np.vstack([_uiterste(np.nanmin, alle[d]) for d in delen])
+            hi = np.vstack([_uiterste(np.nanmax, alle[d]) for d in delen])
+        ontbreekt = np.isnan(alle)
+        np.copyto(alle, 0.0, where=ontbreekt)  # what numpy's nan-functions take sums of
+        gem, sd = zip(*(_gemiddelde_en_sd(alle[d], ontbreekt[d]) for d in delen), strict=True)
+        return Beschrijving(np.vstack(gem), np.vstack(sd), lo, hi)
+
     def per_gebied(self, waarde: np.ndarray) -> np.ndarray:
         """Spread a (groups, k) statistic to (areas, k)."""
         gespreid: np.ndarray = waarde[self.index]
         return gespreid
+
+
+@dataclass
+class Beschrijving:
+    """(groups, indicators) statistics of the members' values, missing values left out."""
+
+    gem: np.ndarray
+    sd: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def _uiterste(functie: Callable[..., np.ndarray], waarden: np.ndarray) -> np.ndarray:
+    """``np.nanmin`` or ``np.nanmax`` per column; NaN for a group without members."""
+    return functie(waarden, axis=0) if len(waarden) else np.full(waarden.shape[1], np.nan)
+
+
+def _gemiddelde_en_sd(waarden: np.ndarray, ontbreekt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and sample standard deviations of ``waarden`` (missing cells already 0, marked
+    in ``ontbreekt``) as ``np.nanmean`` and ``np.nanstd(ddof=1)`` compute them; ``waarden`` is
+    overwritten with the squared deviations."""
+    aantal = np.asarray(np.sum(~ontbreekt, axis=0, dtype=np.intp, keepdims=True))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gem = np.sum(waarden, axis=0, keepdims=True) / aantal
+        np.subtract(waarden, gem, out=waarden)
+        np.copyto(waarden, 0.0, where=ontbreekt)
+        np.multiply(waarden, waarden, out=waarden)
+        vrijheid = aantal[0] - 1
+        var = np.sum(waarden, axis=0) / vrijheid
+    var[vrijheid <= 0] = np.nan
+    return gem[0], np.sqrt(var)
 
 
 def maak_groepen(gegevens: Gegevens, benchmark: Benchmark) -> Groepen:
@@ -40,6 +91,11 @@ def maak_groepen(gegevens: Gegevens, benchmark: Benchmark) -> Groepen:
         return Groepen(np.zeros(n, dtype=int), np.ones((1, n), dtype=bool), [benchmark.naam or "Nederland"])
     if benchmark.soort == "groep":
         leden = np.isin(gegevens.codes, [c.strip().upper() for c in benchmark.groep])
+        if not leden.any():
+            raise ValueError(
+                f"benchmarkgroep: geen van de codes {', '.join(benchmark.groep)} komt voor in de "
+                "geselecteerde gegevens (verwacht: codes van gebieden op het niveau van de analyse)"
+            )
         return Groepen(np.zeros(n, dtype=int), leden[None, :], [benchmark.naam or "benchmarkgroep"])
     stedelijkheid = gegevens.stedelijkheid
     if np.isnan(stedelijkheid).any():  # selection leaves out areas without a class

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .methode import ONVOLDOENDE, OVERIG, Groep
+from .aggregeer import gevuld, themascores_gevuld
+from .blokken import blokken
+from .methode import ONVOLDOENDE, OVERIG, Aggregatie, Groep
 
 SLECHTER_ALLE = "slechter op alle thema's"
 SLECHTER_SOMMIGE = "slechter op een deel van de thema's"
@@ -36,9 +38,25 @@ def standaardgroepen(aantal: int) -> list[Groep]:
 
 
 def significant_slechter(
+    onder: np.ndarray,
+    boven: np.ndarray,
+    referentie: np.ndarray,
+    richting: np.ndarray,
+    index: np.ndarray | None = None,
+) -> np.ndarray:
+    """(areas, k): +1 interval wholly worse, -1 wholly better, 0 overlapping, NaN without margins.
+    ``referentie``: the benchmark value per area (areas, k), or per group (groups, k) with
+    ``index`` each area's group. Done a block of areas at a time (``blokken``)."""
+    uit = np.empty(onder.shape)
+    for blok in blokken(len(onder)):
+        ref = referentie[blok] if index is None else referentie[index[blok]]
+        uit[blok] = _significant_blok(onder[blok], boven[blok], ref, richting)
+    return uit
+
+
+def _significant_blok(
     onder: np.ndarray, boven: np.ndarray, referentie: np.ndarray, richting: np.ndarray
 ) -> np.ndarray:
-    """(areas, k): +1 interval wholly worse, -1 wholly better, 0 overlapping, NaN without margins."""
     heeft = ~np.isnan(onder) & ~np.isnan(boven)
     slechter = np.where(richting > 0, onder > referentie, boven < referentie)
     beter = np.where(richting > 0, boven < referentie, onder > referentie)
@@ -68,6 +86,26 @@ def getoetst(v: np.ndarray, bench_v: np.ndarray, signif: np.ndarray) -> np.ndarr
     return np.where(np.isnan(v), np.nan, uit)
 
 
+def getoetste_scores(
+    v: np.ndarray,
+    bench_v: np.ndarray,
+    index: np.ndarray,
+    signif: np.ndarray,
+    wmat: np.ndarray,
+    min_dekking: float,
+    methode: Aggregatie,
+) -> np.ndarray:
+    """(areas, T) the judged theme scores: ``themascores`` of the ``getoetst`` values, with
+    ``bench_v`` per group (``index`` each area's group), a block of areas at a time."""
+    uit = np.empty((len(v), wmat.shape[1]))
+    for blok in blokken(len(v)):
+        waarden = getoetst(v[blok], bench_v[index[blok]], signif[blok])
+        uit[blok] = themascores_gevuld(
+            *gevuld(waarden, methode, overschrijf=True), wmat, min_dekking, methode
+        )
+    return uit
+
+
 def margetelling(
     x: np.ndarray, signif: np.ndarray, thema_van: np.ndarray, aantal: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -86,12 +124,24 @@ def margetelling(
 def groep(oordeel: np.ndarray, groepen: Sequence[Groep] = (), overig: str = OVERIG) -> np.ndarray:
     """Group label per area from its theme judgements (areas, T); the method's groups do not
     overlap, so their order does not matter. No groups: ``standaardgroepen``."""
+    codes, namen = groepcodes(oordeel, groepen, overig)
+    labels: np.ndarray = np.array(namen, dtype=object)[codes]
+    return labels
+
+
+def groepcodes(
+    oordeel: np.ndarray, groepen: Sequence[Groep] = (), overig: str = OVERIG
+) -> tuple[np.ndarray, list[str]]:
+    """``groep`` as (codes, names): area i is in group ``names[codes[i]]`` (a million labels are
+    made from a few names, not a million strings)."""
     aantal = oordeel.shape[1]
     slechter = (oordeel == 1).sum(axis=1)
     beter = (oordeel == -1).sum(axis=1)
-    labels = np.full(len(oordeel), overig, dtype=object)
-    for g in groepen or standaardgroepen(aantal):
+    gekozen = list(groepen or standaardgroepen(aantal))
+    codes = np.zeros(len(oordeel), dtype=np.intp)  # overig
+    for i, g in enumerate(gekozen, start=1):
         min_s, max_s, min_b, max_b = g.grenzen(aantal)
         past = (slechter >= min_s) & (slechter <= max_s) & (beter >= min_b) & (beter <= max_b)
-        labels[past] = g.naam
-    return np.where(np.isnan(oordeel).any(axis=1), ONVOLDOENDE, labels)
+        codes[past] = i
+    codes[np.isnan(oordeel).any(axis=1)] = len(gekozen) + 1
+    return codes, [overig, *(g.naam for g in gekozen), ONVOLDOENDE]

@@ -12,11 +12,10 @@ way, which gives the benchmark value of every normalised indicator.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from .benchmark import Groepen
+from .benchmark import Beschrijving, Groepen
+from .blokken import blokken
 from .methode import Normalisatie
 
 _BEGRENSD = {"minmax", "prank"}
@@ -34,18 +33,25 @@ def _formule(
     sd: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
-    uitbreiden: Callable[[np.ndarray], np.ndarray] = lambda a: a,
+    index: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The formula on points ``p``; ``uitbreiden`` turns group statistics into one row per point.
-    Only the statistics the method uses are expanded (at a million areas each is 160 MB)."""
+    """The formula on points ``p``; ``index``: each point's group (statistics as they are: None)."""
+
+    def uitbreiden(a: np.ndarray) -> np.ndarray:
+        return a if index is None else a[index]
+
     uit: np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         if methode == "zscore":
-            uit = (p - uitbreiden(gem)) / uitbreiden(np.where(sd > 0, sd, np.nan))
+            uit = np.subtract(p, uitbreiden(gem))
+            uit /= uitbreiden(np.where(sd > 0, sd, np.nan))
         elif methode == "minmax":
-            uit = (p - uitbreiden(lo)) / uitbreiden(np.where(hi > lo, hi - lo, np.nan))
+            uit = np.subtract(p, uitbreiden(lo))
+            uit /= uitbreiden(np.where(hi > lo, hi - lo, np.nan))
         else:
-            uit = (p / uitbreiden(np.where(gem != 0, gem, np.nan)) - 1) * 100
+            uit = np.divide(p, uitbreiden(np.where(gem != 0, gem, np.nan)))
+            uit -= 1
+            uit *= 100
     return uit
 
 
@@ -71,26 +77,39 @@ def _prank_alle(x: np.ndarray, groepen: Groepen, bench_punten: np.ndarray) -> tu
 
 
 def normaliseer(
-    x: np.ndarray, groepen: Groepen, richting: np.ndarray, methode: Normalisatie
+    x: np.ndarray,
+    groepen: Groepen,
+    richting: np.ndarray,
+    methode: Normalisatie,
+    beschrijving: Beschrijving | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Need-oriented normalised values (areas, k) and the normalised benchmark (groups, k).
 
-    ``richting`` is +1 where higher is worse, -1 where higher is better.
+    ``richting`` is +1 where higher is worse, -1 where higher is better. ``beschrijving``: the
+    groups' statistics of ``x`` when the caller has them (``Groepen.beschrijf``). The areas are
+    done a block of rows at a time (``blokken``).
     """
-    gem = groepen.statistiek(x, np.nanmean)
+    b = beschrijving or groepen.beschrijf(x)
     if methode == "prank":
-        waarden, bench = _prank_alle(x, groepen, gem)
+        waarden, bench = _prank_alle(x, groepen, b.gem)
+        return _orienteer(waarden, richting, methode), _orienteer(bench, richting, methode)
+    waarden = np.empty(x.shape)
+    for blok in blokken(len(x)):
+        waarden[blok] = _formule(methode, x[blok], b.gem, b.sd, b.lo, b.hi, groepen.index[blok])
+        _orienteer(waarden[blok], richting, methode, ter_plaatse=True)
+    bench = _formule(methode, b.gem, b.gem, b.sd, b.lo, b.hi)
+    return waarden, _orienteer(bench, richting, methode)
+
+
+def _orienteer(
+    waarden: np.ndarray, richting: np.ndarray, methode: str, *, ter_plaatse: bool = False
+) -> np.ndarray:
+    """Need-oriented: bounded scores become 1 - score, others change sign, where higher is better;
+    ``ter_plaatse`` writes into ``waarden``."""
+    uit = waarden if ter_plaatse else waarden.copy()
+    if methode in _BEGRENSD:
+        beter = richting <= 0
+        uit[:, beter] = 1 - uit[:, beter]
     else:
-        sd = groepen.statistiek(x, _sd)
-        lo = groepen.statistiek(x, np.nanmin)
-        hi = groepen.statistiek(x, np.nanmax)
-        waarden = _formule(methode, x, gem, sd, lo, hi, groepen.per_gebied)
-        bench = _formule(methode, gem, gem, sd, lo, hi)
-    return _orienteer(waarden, richting, methode), _orienteer(bench, richting, methode)
-
-
-def _orienteer(waarden: np.ndarray, richting: np.ndarray, methode: str) -> np.ndarray:
-    uit: np.ndarray = (
-        np.where(richting > 0, waarden, 1 - waarden) if methode in _BEGRENSD else waarden * richting
-    )
+        uit *= richting
     return uit

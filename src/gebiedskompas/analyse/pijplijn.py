@@ -20,6 +20,7 @@ from . import classificeer as cl
 from .aggregeer import herschaal, samengesteld, themascores
 from .behandel import behandel
 from .benchmark import Groepen, maak_groepen
+from .blokken import een_blasdraad
 from .herhaal import STANDAARD_SEED, herkomst, invoertabellen
 from .imputeer import imputeer
 from .langtabel import arrowtekst, lange_tabel, tekstkolom
@@ -30,7 +31,7 @@ from .robuustheid import Robuustheid, Voortgang, alternatieven, voer_uit
 from .samenhang import samenhang
 from .selecteer import Gegevens, selecteer
 from .uitvoerder import kies
-from .verklaar import bijdragen, uitlegkolom
+from .verklaar import grootste_bijdragen, uitlegtekst
 from .weeg import gewichten
 
 
@@ -51,12 +52,19 @@ class Kern:
     bench_composiet: np.ndarray
     oordeel: np.ndarray
     signif: np.ndarray
-    referentie: np.ndarray
+    referentie_groep: np.ndarray  # (groups, k) the benchmark value of each (treated) indicator
     rang: np.ndarray
     stappen: list[dict[str, Any]] = field(default_factory=list)
     # theme scores the judgement rests on: indicators whose 95% interval holds the benchmark count
     # at the benchmark's value (classificeer.getoetst)
     getoetst: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    # per area in scope and theme: indicators with a value, with margins, within them (margetelling)
+    marges: tuple[np.ndarray, np.ndarray, np.ndarray] = field(default_factory=lambda: (np.empty((0, 0)),) * 3)
+
+    @property
+    def referentie(self) -> np.ndarray:
+        """(areas, k) the benchmark value of each indicator per area."""
+        return self.groepen.per_gebied(self.referentie_groep)
 
 
 def richtingen(methode: Methode) -> np.ndarray:
@@ -86,7 +94,8 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     richting = richtingen(methode)
     x, geimputeerd = imputeer(gegevens.x, groepen, methode.imputatie)
     stappen.append({"stap": "imputeren", "methode": methode.imputatie, "aantal": int(geimputeerd.sum())})
-    x, behandeling = behandel(x, gegevens.indicatoren, methode.uitschieters)
+    # imputeer returns a new array: treat it in place
+    x, behandeling = behandel(x, gegevens.indicatoren, methode.uitschieters, overschrijf=True)
     stappen.append(
         {
             "stap": "uitschieters",
@@ -94,7 +103,8 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
             "per_indicator": [vars(b) for b in behandeling if b.gewinsoriseerd or b.nog_scheef],
         }
     )
-    v, bench_v = normaliseer(x, groepen, richting, methode.normalisatie)
+    beschrijving = groepen.beschrijf(x)  # normalisation and the judgement share the group means
+    v, bench_v = normaliseer(x, groepen, richting, methode.normalisatie, beschrijving)
     stappen.append({"stap": "normaliseren", "methode": methode.normalisatie})
     w = gewichten(methode)
     stappen.append({"stap": "wegen", "indicator": w.indicator.tolist(), "thema": w.thema.tolist()})
@@ -106,10 +116,14 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     stappen.append(
         {"stap": "aggregeren", "methode": methode.aggregatie, "min_dekking": methode.scope.min_dekking}
     )
-    referentie = groepen.per_gebied(groepen.statistiek(x, np.nanmean))
-    signif = cl.significant_slechter(gegevens.onder, gegevens.boven, referentie, richting)
-    getoetst = themascores(
-        cl.getoetst(agg_v, groepen.per_gebied(agg_bench), signif),
+    signif = cl.significant_slechter(
+        gegevens.onder, gegevens.boven, beschrijving.gem, richting, groepen.index
+    )
+    getoetst = cl.getoetste_scores(
+        agg_v,
+        agg_bench,
+        groepen.index,
+        signif,
         w.matrix(),
         methode.scope.min_dekking,
         methode.aggregatie,
@@ -117,7 +131,9 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     oordeel = cl.oordeel_per_thema(
         getoetst, groepen.per_gebied(bench_scores), methode.classificatie.drempel, signif, w.thema_van
     )
-    stappen.append(_classificatiestap(methode, gegevens, signif, w.thema_van))
+    s = gegevens.in_scope
+    marges = cl.margetelling(_rijen(gegevens.x, s), _rijen(signif, s), w.thema_van, len(methode.thema))
+    stappen.append(_classificatiestap(methode, marges))
     rang = np.full(gegevens.n, np.nan)
     rang[gegevens.in_scope] = rangen(composiet[gegevens.in_scope])
     stappen.append({"stap": "rangschikken", "binnen": "scope", "gebieden": int(gegevens.in_scope.sum())})
@@ -135,20 +151,23 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
         bench_composiet,
         oordeel,
         signif,
-        referentie,
+        beschrijving.gem,
         rang,
         stappen,
         getoetst,
+        marges,
     )
 
 
-def _classificatiestap(
-    methode: Methode, gegevens: Gegevens, signif: np.ndarray, thema_van: np.ndarray
-) -> dict[str, Any]:
+def _rijen(a: np.ndarray, rijen: np.ndarray) -> np.ndarray:
+    """``a[rijen]`` for a boolean ``rijen``, without a copy when it selects every row."""
+    return a if rijen.all() else a[rijen]
+
+
+def _classificatiestap(methode: Methode, marges: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict[str, Any]:
     """The classify step for the run record: threshold, groups, and per theme how many indicator
-    values of the areas in scope had margins."""
-    s = gegevens.in_scope
-    waarden, met_marges, binnen = cl.margetelling(gegevens.x[s], signif[s], thema_van, len(methode.thema))
+    values of the areas in scope had margins (``cl.margetelling``)."""
+    waarden, met_marges, binnen = marges
     return {
         "stap": "classificeren",
         "drempel": methode.classificatie.drempel,
@@ -266,18 +285,25 @@ def analyseer_gegevens(
 ) -> Resultaat:
     """Steps 2-9 on selected data (what ``bench/schaal.py`` times on synthetic areas); without
     ``runrecord`` the run record holds only the steps."""
-    kern = bereken(methode, gegevens)
-    s = gegevens.in_scope
-    w = gewichten(methode)
-    themas = [t.id for t in methode.thema]
-    # The theme table and the coherence checks do not depend on the rest: they run in a second
-    # thread (numpy, pandas and pyarrow release the GIL in their loops) while this one explains.
-    naast = ThreadPoolExecutor(1, thread_name_prefix="gebiedskompas-tabellen")
-    thematabel = naast.submit(_thematabel, kern, methode)
-    coherentie = naast.submit(samenhang, kern.v[s], kern.scores[s], gegevens.indicatoren, w.thema_van, themas)
-    naast.shutdown(wait=False)
-    uitleg = _uitleg(kern, methode, w.matrix(), w.thema)
-    gebieden = _gebiedstabel(kern, methode, uitleg)
+    with een_blasdraad():  # small matrix products, and a second thread at work
+        kern = bereken(methode, gegevens)
+        s = gegevens.in_scope
+        w = gewichten(methode)
+        themas = [t.id for t in methode.thema]
+        # The theme table and the coherence checks do not depend on the rest: they run in a second
+        # thread (numpy, pandas and pyarrow release the GIL in their loops) while this one explains.
+        with ThreadPoolExecutor(1, thread_name_prefix="gebiedskompas-tabellen") as naast:
+            thematabel = naast.submit(_thematabel, kern, methode)
+            coherentie = naast.submit(
+                samenhang,
+                _rijen(kern.v, s),
+                _rijen(kern.scores, s),
+                gegevens.indicatoren,
+                w.thema_van,
+                themas,
+            )
+            uitleg = _uitleg(kern, methode, w.matrix(), w.thema)
+            gebieden = _gebiedstabel(kern, methode, uitleg)
     sobol_uitkomst: list[dict[str, Any]] = []
     if robuustheid > 0:
         uitkomst = _robuustheid(kern, methode, robuustheid, seed, voortgang, uitvoering)
@@ -297,9 +323,9 @@ def analyseer_gegevens(
         )
     return Resultaat(
         methode=methode,
-        gebieden=_op_rang(gebieden),
+        gebieden=gebieden,
         indicatortabel=lambda: _indicatortabel(kern, methode),
-        themas=thematabel.result(),
+        themas=thematabel.result(),  # done: the executor has shut down
         samenhang=coherentie.result(),
         sobol=sobol_uitkomst,
         uitgesloten=pd.DataFrame(gegevens.uitgesloten, columns=["code", "naam", "reden"]),
@@ -307,49 +333,59 @@ def analyseer_gegevens(
     )
 
 
-def _op_rang(gebieden: pd.DataFrame) -> pd.DataFrame:
-    """The areas by rank (no rank last), then by code. Selection puts the codes in order, so then a
-    stable sort by rank alone gives that order (without sorting a million codes as text)."""
-    if gebieden["code"].is_monotonic_increasing:
-        volgorde = np.argsort(gebieden["rang"].to_numpy(dtype=float), kind="stable")  # NaN last
-        return gebieden.take(volgorde).reset_index(drop=True)
-    return gebieden.sort_values(["rang", "code"], na_position="last", ignore_index=True)
+def _rangorde(rang: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The order of the areas by rank (no rank last), then by code. Selection puts the codes in
+    order, so then a stable sort by rank alone gives that order (without sorting a million codes
+    as text)."""
+    if pd.Index(codes, dtype=object).is_monotonic_increasing:
+        orde: np.ndarray = np.argsort(rang, kind="stable")  # NaN last
+        return orde
+    frame = pd.DataFrame({"rang": rang, "code": codes})
+    return frame.sort_values(["rang", "code"], na_position="last", kind="stable").index.to_numpy()
 
 
 def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.ndarray) -> Any:
-    """Per area in scope what pushes its score above the benchmark (``verklaar.uitlegteksten``)."""
+    """Per area in scope what pushes its score above the benchmark (``verklaar.uitlegkolom``)."""
     cat = catalogus()
     s = kern.gegevens.in_scope
-    bench_v = kern.groepen.per_gebied(kern.bench_v)
-    bijdrage = bijdragen(kern.v, bench_v, wmat, themagewicht)
+    index = kern.groepen.index[s]
+    volgorde, positief = grootste_bijdragen(_rijen(kern.v, s), kern.bench_v, index, wmat, themagewicht)
     labels = [ind.label if (ind := cat.get(i)) else i for i in kern.gegevens.indicatoren]
-    return arrowtekst(uitlegkolom(bijdrage[s], kern.gegevens.x[s], kern.referentie[s], labels))
+    waarde = np.take_along_axis(_rijen(kern.gegevens.x, s), volgorde, axis=1)
+    referentie = kern.referentie_groep[index[:, None], volgorde]
+    return arrowtekst(uitlegtekst(volgorde, positief, waarde, referentie, labels))
 
 
 def _gebiedstabel(kern: Kern, methode: Methode, uitleg: Any) -> pd.DataFrame:
+    """A row per area in scope, by rank (``_rangorde``); ``uitleg``: the explanations of the
+    areas in scope in their own order. Every column is gathered in rank order once."""
     g = kern.gegevens
-    s = g.in_scope
-    groep = cl.groep(kern.oordeel[s], methode.classificatie.groep, methode.classificatie.overig)
+    binnen = np.flatnonzero(g.in_scope)
+    orde = _rangorde(kern.rang[binnen], g.codes[binnen])
+    r = binnen[orde]
+    codes, namen = cl.groepcodes(kern.oordeel[r], methode.classificatie.groep, methode.classificatie.overig)
+    index = kern.groepen.index[r]
     frame = pd.DataFrame(
         {
-            "code": tekstkolom(g.codes[s]),
-            "naam": tekstkolom(g.namen[s]),
-            "gemeente": tekstkolom(g.gemeenten[s]),
-            "provincie": tekstkolom(g.provincies[s]),
-            "stedelijkheid": g.stedelijkheid[s],
-            "inwoners": g.inwoners[s],
-            "benchmark": tekstkolom(np.array(kern.groepen.labels, dtype=object), kern.groepen.index[s]),
-            "composiet": kern.composiet[s],
-            "benchmark_composiet": kern.bench_composiet[kern.groepen.index[s]],
-            "rang": kern.rang[s],
-            "groep": tekstkolom(groep),
-            "ontbrekend": np.isnan(g.x[s]).sum(axis=1),
-            "geimputeerd": kern.geimputeerd[s].sum(axis=1),
-            "uitleg": uitleg,
+            "code": tekstkolom(g.codes, r),
+            "naam": tekstkolom(g.namen, r),
+            "gemeente": tekstkolom(g.gemeenten, r),
+            "provincie": tekstkolom(g.provincies, r),
+            "stedelijkheid": g.stedelijkheid[r],
+            "inwoners": g.inwoners[r],
+            "benchmark": tekstkolom(np.array(kern.groepen.labels, dtype=object), index),
+            "composiet": kern.composiet[r],
+            "benchmark_composiet": kern.bench_composiet[index],
+            "rang": kern.rang[r],
+            "groep": tekstkolom(np.array(namen, dtype=object), codes),
+            "ontbrekend": np.isnan(_rijen(g.x, g.in_scope)).sum(axis=1)[orde],
+            "geimputeerd": kern.geimputeerd[r].sum(axis=1),
+            "uitleg": uitleg.take(orde),
         }
     )
+    scores = kern.scores[r]
     for t, thema in enumerate(methode.thema):
-        frame[f"thema_{thema.id}"] = kern.scores[s, t]
+        frame[f"thema_{thema.id}"] = scores[:, t]
     return frame
 
 
@@ -372,7 +408,7 @@ def _indicatortabel(kern: Kern, methode: Methode) -> pd.DataFrame:
             "onder": (g.onder, s),
             "boven": (g.boven, s),
             "behandeld": (kern.x, s),
-            "benchmark": (kern.referentie, s),
+            "benchmark": (kern.referentie_groep, kern.groepen.index[s]),
             "genormaliseerd": (kern.v, s),
             "benchmark_genormaliseerd": (kern.bench_v, kern.groepen.index[s]),
             "significant": (kern.signif, s),
@@ -387,9 +423,7 @@ def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
     s = np.flatnonzero(g.in_scope)
     t_aantal = len(methode.thema)
     oordeel = kern.oordeel[s].ravel()
-    waarden, met_marges, binnen = cl.margetelling(
-        g.x[s], kern.signif[s], gewichten(methode).thema_van, t_aantal
-    )
+    waarden, met_marges, binnen = kern.marges
     frame = lange_tabel(
         {
             "code": tekstkolom(g.codes, np.repeat(s, t_aantal)),

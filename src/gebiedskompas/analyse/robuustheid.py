@@ -36,17 +36,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from SALib.analyze import sobol
 from SALib.sample import sobol as sobol_steekproef
-from threadpoolctl import ThreadpoolController
 
 from ..errors import InvoerFout
 from ..opmaak import getal
 from .aggregeer import gevuld, herschaal, samengesteld, themascores_gevuld
 from .benchmark import Groepen
+from .blokken import een_blasdraad
 from .methode import Aggregatie, Methode, Normalisatie
 from .normaliseer import normaliseer
 from .rangschik import rangen_snel
@@ -214,21 +213,10 @@ class Deel:
     keuzes: list[Keuze]
 
 
-_BLAS: list[ThreadpoolController] = []
-
-
-def _een_blasdraad() -> Any:
-    """A context that runs BLAS single-threaded (the controller is made once per process: making it
-    scans the loaded libraries)."""
-    if not _BLAS:
-        _BLAS.append(ThreadpoolController())
-    return _BLAS[0].limit(limits=1, user_api="blas")
-
-
 def reken_deel(alt: Alternatief, deel: Deel) -> np.ndarray:
     """A chunk's ranks (int32, 0 where an area has no composite) or, for Sobol samples, each
     sample's mean absolute rank shift against the nominal ranks."""
-    with _een_blasdraad():
+    with een_blasdraad():
         scores = np.vstack([composiet(alt, keuze) for keuze in deel.keuzes])
     rangen = rangen_snel(scores)
     if deel.soort == "sobol":

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..opmaak import getal
+from .blokken import blokken
 
 GEEN_UITLEG = "Geen indicator duwt de score boven de benchmark."
 
@@ -26,6 +27,26 @@ def bijdragen(v: np.ndarray, bench_v: np.ndarray, wmat: np.ndarray, themagewicht
     with np.errstate(divide="ignore", invalid="ignore"):
         effectief = w_ind[None, :] / per_thema[:, thema_van] * themagewicht[thema_van][None, :]
     return np.where(aanwezig, effectief * (v - bench_v), np.nan)
+
+
+def grootste_bijdragen(
+    v: np.ndarray,
+    bench_v: np.ndarray,
+    index: np.ndarray,
+    wmat: np.ndarray,
+    themagewicht: np.ndarray,
+    aantal: int = 3,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``grootste(bijdragen(v, bench_v[index], ...))`` with ``bench_v`` per group and ``index``
+    each area's group, a block of areas at a time (``blokken``): no (areas × indicators) array
+    of contributions is ever made."""
+    breed = min(aantal, v.shape[1])
+    volgorde = np.empty((len(v), breed), dtype=np.intp)
+    positief = np.empty((len(v), breed), dtype=bool)
+    for blok in blokken(len(v)):
+        bijdrage = bijdragen(v[blok], bench_v[index[blok]], wmat, themagewicht)
+        volgorde[blok], positief[blok] = grootste(bijdrage, aantal)
+    return volgorde, positief
 
 
 def grootste(bijdrage: np.ndarray, aantal: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -96,10 +117,24 @@ def uitlegkolom(
     "label: waarde tegen referentie", joined by "; ", numbers with one decimal (``opmaak.getal``);
     "Geen indicator duwt de score boven de benchmark." when none is positive."""
     volgorde, positief = grootste(bijdrage, aantal)
+    return uitlegtekst(
+        volgorde,
+        positief,
+        np.take_along_axis(waarde, volgorde, axis=1),
+        np.take_along_axis(referentie, volgorde, axis=1),
+        labels,
+    )
+
+
+def uitlegtekst(
+    volgorde: np.ndarray, positief: np.ndarray, waarde: np.ndarray, referentie: np.ndarray, labels: list[str]
+) -> pa.Array:
+    """``uitlegkolom`` from the largest contributions (``grootste``): per area the indicators
+    (``volgorde``), whether each is positive, and their values and benchmark values."""
     if volgorde.shape[1] == 0:
-        return pa.array([GEEN_UITLEG] * len(bijdrage), type=pa.string())
-    w = _tekstkolommen(np.take_along_axis(waarde, volgorde, axis=1))
-    r = _tekstkolommen(np.take_along_axis(referentie, volgorde, axis=1))
+        return pa.array([GEEN_UITLEG] * len(volgorde), type=pa.string())
+    w = _tekstkolommen(waarde)
+    r = _tekstkolommen(referentie)
     label = pa.array([f"{lab}: " for lab in labels], type=pa.string())
     # per place j (largest first) the contiguous columns that pyarrow takes
     plaats, pos = np.ascontiguousarray(volgorde.T), np.ascontiguousarray(positief.T)
