@@ -173,3 +173,31 @@ def test_benchmark_group_without_any_selected_area_is_named() -> None:
     assert maak_groepen(gegevens, Benchmark(soort="groep", groep=["bu00010002 "])).leden.tolist() == [
         [False, True]
     ]
+
+
+def test_coherence_in_one_pass_equals_the_direct_formulas(echte_opslag: Opslag) -> None:
+    methode = lees_methode("wijken")
+    r = pijplijn.analyseer_gegevens(methode, selecteer(methode, echte_opslag.lees()))
+    kern_v = r.indicatoren.pivot(index="code", columns="indicator", values="genormaliseerd")
+    ids = methode.indicator_ids()
+    v = kern_v[ids].to_numpy()
+    thema = {i: t.id for t in methode.thema for i in (k.id for k in t.indicator)}
+    for t in methode.thema:
+        deel = v[:, [j for j, i in enumerate(ids) if thema[i] == t.id]]
+        compleet = deel[~np.isnan(deel).any(axis=1)]
+        k = compleet.shape[1]
+        verwacht = (
+            k / (k - 1) * (1 - compleet.var(axis=0, ddof=1).sum() / compleet.sum(axis=1).var(ddof=1))
+            if k >= 2 and len(compleet) >= 3
+            else None
+        )
+        assert r.samenhang["cronbach_alfa"][t.id] == (
+            verwacht if verwacht is None else pytest.approx(verwacht)
+        )
+    pandas = pd.DataFrame(v, columns=ids).corr(min_periods=3)
+    for a in ids:
+        for b in ids:
+            paar = r.samenhang["correlaties"][a][b]
+            assert (paar is None) == bool(np.isnan(float(pandas.loc[a, b]))) or a == b
+            if paar is not None and a != b:
+                assert paar == pytest.approx(pandas.loc[a, b], abs=1e-9)

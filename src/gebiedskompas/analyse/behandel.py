@@ -57,12 +57,15 @@ def winsoriseer_kolom(waarden: np.ndarray, regels: Uitschieters) -> tuple[float,
         scheef, piek = scheef_en_piekig(w)
         if not (abs(scheef) > regels.scheefheid and piek > regels.kurtosis):
             break
+        # w stays sorted: the next value below the highest (above the lowest) is found by search
         if scheef > 0:
-            hi = float(w[w < w[-1]][-1]) if (w < w[-1]).any() else hi
-            w = np.minimum(w, hi)
+            plek = int(np.searchsorted(w, w[-1], side="left")) - 1
+            hi = float(w[plek]) if plek >= 0 else hi
+            np.minimum(w, hi, out=w)
         else:
-            lo = float(w[w > w[0]][0]) if (w > w[0]).any() else lo
-            w = np.maximum(w, lo)
+            plek = int(np.searchsorted(w, w[0], side="right"))
+            lo = float(w[plek]) if plek < len(w) else lo
+            np.maximum(w, lo, out=w)
         aantal += 1
     return lo, hi, aantal
 

@@ -64,18 +64,35 @@ def _significant_blok(
 
 
 def oordeel_per_thema(
-    scores: np.ndarray, bench: np.ndarray, drempel: float, signif: np.ndarray, thema_van: np.ndarray
+    scores: np.ndarray,
+    bench: np.ndarray,
+    drempel: float,
+    signif: np.ndarray,
+    thema_van: np.ndarray,
+    index: np.ndarray | None = None,
 ) -> np.ndarray:
     """(areas, T): 1 worse, 0 not different, -1 better, NaN unknown. ``scores`` are the judged
     theme scores (from ``getoetst`` values); for plain scores, a theme whose indicators all have
-    margins is still not worse unless one of them is."""
+    margins is still not worse unless one of them is. ``bench``: the benchmark's theme scores per
+    area, or per group with ``index`` each area's group. A block of areas at a time."""
+    indeling = (thema_van[:, None] == np.arange(scores.shape[1])[None, :]).astype(float)
+    uit = np.empty(scores.shape)
+    for blok in blokken(len(scores)):
+        b = bench[blok] if index is None else bench[index[blok]]
+        uit[blok] = _oordeel_blok(scores[blok], b, drempel, signif[blok], indeling)
+    return uit
+
+
+def _oordeel_blok(
+    scores: np.ndarray, bench: np.ndarray, drempel: float, signif: np.ndarray, indeling: np.ndarray
+) -> np.ndarray:
     verschil = scores - bench
     oordeel = np.where(verschil > drempel, 1.0, np.where(verschil < -drempel, -1.0, 0.0))
-    for t in range(scores.shape[1]):
-        kolommen = signif[:, thema_van == t]
-        alle_marges = (~np.isnan(kolommen)).all(axis=1)
-        geen_signif = ~(kolommen == 1).any(axis=1)
-        oordeel[:, t] = np.where(alle_marges & geen_signif & (oordeel[:, t] == 1), 0.0, oordeel[:, t])
+    # per theme: do all its indicators have margins, and is none of them significantly worse
+    # (counts of 0/1 indicators by a matrix product: exact)
+    alle_marges = (~np.isnan(signif)).astype(float) @ indeling == indeling.sum(axis=0)
+    geen_signif = (signif == 1).astype(float) @ indeling == 0
+    oordeel[alle_marges & geen_signif & (oordeel == 1)] = 0.0
     return np.where(np.isnan(verschil), np.nan, oordeel)
 
 

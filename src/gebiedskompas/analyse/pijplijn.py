@@ -129,7 +129,7 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
         methode.aggregatie,
     )
     oordeel = cl.oordeel_per_thema(
-        getoetst, groepen.per_gebied(bench_scores), methode.classificatie.drempel, signif, w.thema_van
+        getoetst, bench_scores, methode.classificatie.drempel, signif, w.thema_van, groepen.index
     )
     s = gegevens.in_scope
     marges = cl.margetelling(_rijen(gegevens.x, s), _rijen(signif, s), w.thema_van, len(methode.thema))

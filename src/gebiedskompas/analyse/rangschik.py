@@ -15,8 +15,17 @@ def rangen(score: np.ndarray) -> np.ndarray:
     schaal = float(np.max(np.abs(waarden))) if waarden.size else 0.0
     if schaal > 0:
         waarden = np.round(waarden / schaal, 12)
-    volgorde = np.sort(-waarden)
-    uit[bekend] = np.searchsorted(volgorde, -waarden, side="left") + 1
+    # the rank is one more than the number of higher scores: the first place of its value in the
+    # sorted keys (one sort, no search)
+    sleutel = -waarden
+    orde = np.argsort(sleutel)
+    gesorteerd = sleutel[orde]
+    nieuw = np.ones(len(gesorteerd), dtype=bool)
+    nieuw[1:] = gesorteerd[1:] != gesorteerd[:-1]
+    eerste = np.maximum.accumulate(np.where(nieuw, np.arange(len(gesorteerd)), 0))
+    rang = np.empty(len(gesorteerd))
+    rang[orde] = eerste + 1
+    uit[bekend] = rang
     return uit
 
 
