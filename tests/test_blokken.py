@@ -201,3 +201,25 @@ def test_coherence_in_one_pass_equals_the_direct_formulas(echte_opslag: Opslag) 
             assert (paar is None) == bool(np.isnan(float(pandas.loc[a, b]))) or a == b
             if paar is not None and a != b:
                 assert paar == pytest.approx(pandas.loc[a, b], abs=1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from([0.0, -0.0, 1.0, 2.5, np.nan]), st.floats(-1e6, 1e6)),
+        min_size=0,
+        max_size=40,
+    )
+)
+def test_ranks_from_one_sort_equal_the_search_in_the_sorted_scores(waarden: list[float]) -> None:
+    from gebiedskompas.analyse.rangschik import rangen
+
+    score = np.array(waarden, dtype=float)
+    verwacht = np.full(score.shape, np.nan)
+    bekend = ~np.isnan(score)
+    w = score[bekend]
+    schaal = float(np.max(np.abs(w))) if w.size else 0.0
+    if schaal > 0:
+        w = np.round(w / schaal, 12)
+    verwacht[bekend] = np.searchsorted(np.sort(-w), -w, side="left") + 1  # the former implementation
+    np.testing.assert_array_equal(rangen(score), verwacht)
