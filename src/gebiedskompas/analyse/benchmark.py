@@ -29,14 +29,21 @@ class Groepen:
             warnings.simplefilter("ignore", RuntimeWarning)
             return np.vstack([functie(x[leden], axis=0) for leden in self.leden])
 
-    def beschrijf(self, x: np.ndarray) -> Beschrijving:
+    def beschrijf(self, x: np.ndarray, werk: np.ndarray | None = None) -> Beschrijving:
         """Mean, sample standard deviation, minimum and maximum over each group's members: the
         values of ``statistiek`` with ``np.nanmean``, ``np.nanstd(ddof=1)``, ``np.nanmin`` and
         ``np.nanmax``, to the bit (the same operations in the same order), from one copy of the
-        members' rows instead of one or two copies per statistic."""
+        members' rows instead of one or two copies per statistic. ``werk``: an array of x's shape
+        to make that copy in (it is overwritten; at a million areas fresh memory is costly)."""
         rijen = [np.flatnonzero(leden) for leden in self.leden]
-        iedereen = len(rijen) == 1 and len(rijen[0]) == len(x)
-        alle = x.copy() if iedereen else x.take(np.concatenate(rijen), axis=0)
+        aantal = sum(len(r) for r in rijen)
+        if werk is None or werk.shape[1:] != x.shape[1:] or len(werk) < aantal:
+            werk = np.empty((aantal, *x.shape[1:]))
+        alle = werk[:aantal]
+        if len(rijen) == 1 and aantal == len(x):
+            np.copyto(alle, x)
+        else:
+            np.take(x, np.concatenate(rijen), axis=0, out=alle)
         grenzen = itertools.accumulate((len(r) for r in rijen), initial=0)
         delen = [slice(a, b) for a, b in itertools.pairwise(grenzen)]
         with warnings.catch_warnings():

@@ -82,18 +82,21 @@ def normaliseer(
     richting: np.ndarray,
     methode: Normalisatie,
     beschrijving: Beschrijving | None = None,
+    uit: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Need-oriented normalised values (areas, k) and the normalised benchmark (groups, k).
 
     ``richting`` is +1 where higher is worse, -1 where higher is better. ``beschrijving``: the
-    groups' statistics of ``x`` when the caller has them (``Groepen.beschrijf``). The areas are
-    done a block of rows at a time (``blokken``).
+    groups' statistics of ``x`` when the caller has them (``Groepen.beschrijf``); ``uit``: an
+    array of x's shape to write the values into. The areas are done a block of rows at a time
+    (``blokken``).
     """
-    b = beschrijving or groepen.beschrijf(x)
+    waarden = uit if uit is not None and uit.shape == x.shape else np.empty(x.shape)
+    # the statistics' copy of the values goes where the normalised values will be written
+    b = beschrijving or groepen.beschrijf(x, waarden)
     if methode == "prank":
         waarden, bench = _prank_alle(x, groepen, b.gem)
         return _orienteer(waarden, richting, methode), _orienteer(bench, richting, methode)
-    waarden = np.empty(x.shape)
     for blok in blokken(len(x)):
         waarden[blok] = _formule(methode, x[blok], b.gem, b.sd, b.lo, b.hi, groepen.index[blok])
         _orienteer(waarden[blok], richting, methode, ter_plaatse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -103,8 +103,11 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
             "per_indicator": [vars(b) for b in behandeling if b.gewinsoriseerd or b.nog_scheef],
         }
     )
-    beschrijving = groepen.beschrijf(x)  # normalisation and the judgement share the group means
-    v, bench_v = normaliseer(x, groepen, richting, methode.normalisatie, beschrijving)
+    # normalisation and the judgement share the group means; the statistics take their copy of
+    # the values in the memory the normalised values are then written into
+    werk = np.empty_like(x)
+    beschrijving = groepen.beschrijf(x, werk)
+    v, bench_v = normaliseer(x, groepen, richting, methode.normalisatie, beschrijving, uit=werk)
     stappen.append({"stap": "normaliseren", "methode": methode.normalisatie})
     w = gewichten(methode)
     stappen.append({"stap": "wegen", "indicator": w.indicator.tolist(), "thema": w.thema.tolist()})
@@ -290,9 +293,10 @@ def analyseer_gegevens(
         s = gegevens.in_scope
         w = gewichten(methode)
         themas = [t.id for t in methode.thema]
-        # The theme table and the coherence checks do not depend on the rest: they run in a second
-        # thread (numpy, pandas and pyarrow release the GIL in their loops) while this one explains.
-        with ThreadPoolExecutor(1, thread_name_prefix="gebiedskompas-tabellen") as naast:
+        # The theme table, the coherence checks and the explanations' texts do not depend on the
+        # rest: they run in two more threads (numpy, pandas and pyarrow release the GIL in their
+        # loops) while this one makes the areas table.
+        with ThreadPoolExecutor(2, thread_name_prefix="gebiedskompas-tabellen") as naast:
             thematabel = naast.submit(_thematabel, kern, methode)
             coherentie = naast.submit(
                 samenhang,
@@ -302,7 +306,7 @@ def analyseer_gegevens(
                 w.thema_van,
                 themas,
             )
-            uitleg = _uitleg(kern, methode, w.matrix(), w.thema)
+            uitleg = naast.submit(_uitlegtekst, *_grootste(kern, w.matrix(), w.thema))
             gebieden = _gebiedstabel(kern, methode, uitleg)
     sobol_uitkomst: list[dict[str, Any]] = []
     if robuustheid > 0:
@@ -346,6 +350,14 @@ def _rangorde(rang: np.ndarray, codes: np.ndarray) -> np.ndarray:
 
 def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.ndarray) -> Any:
     """Per area in scope what pushes its score above the benchmark (``verklaar.uitlegkolom``)."""
+    return _uitlegtekst(*_grootste(kern, wmat, themagewicht))
+
+
+def _grootste(
+    kern: Kern, wmat: np.ndarray, themagewicht: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """The explanations' numbers: per area in scope the largest contributions (indicator, whether
+    positive), their values and benchmark values, and the indicators' labels."""
     cat = catalogus()
     s = kern.gegevens.in_scope
     index = kern.groepen.index[s]
@@ -353,12 +365,20 @@ def _uitleg(kern: Kern, methode: Methode, wmat: np.ndarray, themagewicht: np.nda
     labels = [ind.label if (ind := cat.get(i)) else i for i in kern.gegevens.indicatoren]
     waarde = np.take_along_axis(_rijen(kern.gegevens.x, s), volgorde, axis=1)
     referentie = kern.referentie_groep[index[:, None], volgorde]
+    return volgorde, positief, waarde, referentie, labels
+
+
+def _uitlegtekst(
+    volgorde: np.ndarray, positief: np.ndarray, waarde: np.ndarray, referentie: np.ndarray, labels: list[str]
+) -> Any:
+    """The explanations' texts as the column pandas would make of them."""
     return arrowtekst(uitlegtekst(volgorde, positief, waarde, referentie, labels))
 
 
 def _gebiedstabel(kern: Kern, methode: Methode, uitleg: Any) -> pd.DataFrame:
     """A row per area in scope, by rank (``_rangorde``); ``uitleg``: the explanations of the
-    areas in scope in their own order. Every column is gathered in rank order once."""
+    areas in scope in their own order (or a future of them, asked for last). Every column is
+    gathered in rank order once."""
     g = kern.gegevens
     binnen = np.flatnonzero(g.in_scope)
     orde = _rangorde(kern.rang[binnen], g.codes[binnen])
@@ -380,7 +400,7 @@ def _gebiedstabel(kern: Kern, methode: Methode, uitleg: Any) -> pd.DataFrame:
             "groep": tekstkolom(np.array(namen, dtype=object), codes),
             "ontbrekend": np.isnan(_rijen(g.x, g.in_scope)).sum(axis=1)[orde],
             "geimputeerd": kern.geimputeerd[r].sum(axis=1),
-            "uitleg": uitleg.take(orde),
+            "uitleg": (uitleg.result() if isinstance(uitleg, Future) else uitleg).take(orde),
         }
     )
     scores = kern.scores[r]

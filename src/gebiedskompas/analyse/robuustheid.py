@@ -45,7 +45,7 @@ from ..errors import InvoerFout
 from ..opmaak import getal
 from .aggregeer import gevuld, herschaal, samengesteld, themascores_gevuld
 from .benchmark import Groepen
-from .blokken import een_blasdraad
+from .blokken import blokken, een_blasdraad
 from .methode import Aggregatie, Methode, Normalisatie
 from .normaliseer import normaliseer
 from .rangschik import rangen_snel
@@ -96,23 +96,32 @@ def alternatieven(
     """The alternatives of ``methode.robuustheid``, computed one normalisation at a time."""
 
     def per_stuk() -> Iterator[tuple[Sleutel, np.ndarray, np.ndarray]]:
-        alle = bool(in_scope.all())
         for norm in methode.robuustheid.normalisaties:
-            v, bench = normaliseer(x, groepen, richting, norm)
             for agg in methode.robuustheid.aggregaties:
-                # As in the pipeline: a value that normalises to NaN (e.g. a constant indicator in a
-                # benchmark group) counts as missing, and its weight goes to the theme's other indicators.
-                w = herschaal(v, bench)[0] if agg == "meetkundig" else v
-                # a new array (rescaled, or the scope's rows) may be overwritten; v itself not
-                waarden, aanwezig = gevuld(
-                    w if alle else w[in_scope], agg, overschrijf=w is not v or not alle
-                )
-                del w  # only one alternative's arrays at a time
-                yield (norm, agg), waarden, aanwezig
-                del waarden, aanwezig
-            del v, bench
+                # nothing of an alternative stays here once it is handed out: a caller that has
+                # written it to a file for its workers can let go of it while they compute
+                yield ((norm, agg), *_alternatief(x, groepen, richting, in_scope, norm, agg))
 
     return per_stuk
+
+
+def _alternatief(
+    x: np.ndarray,
+    groepen: Groepen,
+    richting: np.ndarray,
+    in_scope: np.ndarray,
+    norm: Normalisatie,
+    agg: Aggregatie,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One alternative as ``aggregeer.gevuld`` gives it for the scope's areas. The normalisation is
+    made anew for each aggregation (a fraction of a second at a million areas, where keeping it
+    would hold another array of the areas the whole time the alternative is computed)."""
+    v, bench = normaliseer(x, groepen, richting, norm)
+    # As in the pipeline: a value that normalises to NaN (e.g. a constant indicator in a benchmark
+    # group) counts as missing, and its weight goes to the theme's other indicators.
+    w = herschaal(v, bench)[0] if agg == "meetkundig" else v
+    del v
+    return gevuld(w if in_scope.all() else w[in_scope], agg, overschrijf=True)
 
 
 def bereid_voor(
@@ -168,13 +177,22 @@ class Alternatief:
 
 
 def composiet(alt: Alternatief, keuze: Keuze) -> np.ndarray:
-    """The composite of the scope areas for one replication, on the scale of the pipeline's."""
+    """The composite of the scope areas for one replication, on the scale of the pipeline's, a
+    block of areas at a time (``blokken``)."""
     w = gewichten_voor(alt.basis, keuze)
-    scores = themascores_gevuld(alt.waarden, alt.aanwezig, w.matrix(), alt.min_dekking, alt.aggregatie)
-    thema = w.thema
-    if (thema == 0).any():  # themes left out: their scores are 0/0 and must not enter the composite
-        scores, thema = scores[:, thema > 0], thema[thema > 0]
-    return samengesteld(scores, thema, alt.aggregatie)
+    wmat, thema = w.matrix(), w.thema
+    over = thema > 0  # themes left out: their scores are 0/0 and must not enter the composite
+    uit = np.empty(len(alt.waarden))
+    for blok in blokken(len(uit)):
+        scores = themascores_gevuld(
+            alt.waarden[blok], alt.aanwezig[blok], wmat, alt.min_dekking, alt.aggregatie
+        )
+        uit[blok] = (
+            samengesteld(scores[:, over], thema[over], alt.aggregatie)
+            if not over.all()
+            else samengesteld(scores, thema, alt.aggregatie)
+        )
+    return uit
 
 
 def _sleutel(methode: Methode, keuze: Keuze) -> Sleutel:

@@ -136,18 +136,22 @@ def uitlegtekst(
     w = _tekstkolommen(waarde)
     r = _tekstkolommen(referentie)
     label = pa.array([f"{lab}: " for lab in labels], type=pa.string())
-    # per place j (largest first) the contiguous columns that pyarrow takes
+    # per place j (largest first) the contiguous columns that pyarrow takes; a place that is not
+    # positive gets no label (null), which makes its whole part null
     plaats, pos = np.ascontiguousarray(volgorde.T), np.ascontiguousarray(positief.T)
-    leeg = pa.scalar("")
-    delen = []
-    for j in range(len(plaats)):
-        # the positive ones lead a row: the first starts the text, the next ones follow after "; "
-        voor = pa.scalar("; " if j else "")
-        deel = pc.binary_join_element_wise(
-            voor, label.take(plaats[j]), w[j], pa.scalar(" tegen "), r[j], leeg
+    delen = [
+        pc.binary_join_element_wise(
+            label.take(pa.array(plaats[j], mask=~pos[j])), w[j], pa.scalar(" tegen "), r[j], pa.scalar("")
         )
-        delen.append(pc.if_else(pa.array(pos[j]), deel, pa.scalar(GEEN_UITLEG if j == 0 else "")))
-    tekst: pa.Array = pc.binary_join_element_wise(*delen, leeg) if len(delen) > 1 else delen[0]
+        for j in range(len(plaats))
+    ]
+    # the positive ones lead a row: a row whose first part is null has none
+    delen[0] = delen[0].fill_null(GEEN_UITLEG)
+    tekst: pa.Array = (
+        pc.binary_join_element_wise(*delen, pa.scalar("; "), null_handling="skip")
+        if len(delen) > 1
+        else delen[0]
+    )
     return tekst
 
 
