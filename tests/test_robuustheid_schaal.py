@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from gebiedskompas.analyse import robuustheid as rb
 from gebiedskompas.analyse.methode import Methode, lees_methode
 from gebiedskompas.analyse.pijplijn import Kern, bereken
-from gebiedskompas.analyse.rangschik import rangen_snel
+from gebiedskompas.analyse.rangschik import _rangen_per_rij, rangen_snel
 from gebiedskompas.analyse.selecteer import selecteer
 from gebiedskompas.analyse.uitvoerder import DaskCluster, InDitProces, LokaleProcessen, kies
 from gebiedskompas.analyse.weeg import gewichten
@@ -300,6 +300,8 @@ def test_fast_ranks_equal_a_stable_sort_with_ties_nan_and_signed_zero(
     scores[(scores == 0) & (rng.random(scores.shape) < 0.5)] = -0.0
     scores[scores == 1] = np.inf
     np.testing.assert_array_equal(rangen_snel(scores), _stabiel(scores))
+    # the path for many areas (one vector at a time) on the same cases
+    np.testing.assert_array_equal(_rangen_per_rij(scores), _stabiel(scores))
 
 
 def test_fast_ranks_known_answer() -> None:

@@ -63,10 +63,13 @@ def themascores_gevuld(
 ) -> np.ndarray:
     """``themascores`` from the output of ``gevuld``."""
     gewicht = aanwezig @ wmat
+    gemiddeld: np.ndarray = waarden @ wmat
     with np.errstate(divide="ignore", invalid="ignore"):
-        gemiddeld = (waarden @ wmat) / gewicht
-    gemiddeld = np.exp(gemiddeld) if methode == "meetkundig" else gemiddeld
-    return np.where(gewicht >= min_dekking - 1e-12, gemiddeld, np.nan)
+        gemiddeld /= gewicht  # in place: this runs once per replication
+    if methode == "meetkundig":
+        np.exp(gemiddeld, out=gemiddeld)
+    gemiddeld[gewicht < min_dekking - 1e-12] = np.nan
+    return gemiddeld
 
 
 def samengesteld(scores: np.ndarray, themagewicht: np.ndarray, methode: Aggregatie) -> np.ndarray:

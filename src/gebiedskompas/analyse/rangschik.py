@@ -34,6 +34,8 @@ def rangen_snel(scores: np.ndarray) -> np.ndarray:
     distinct ranks in the order of the areas, and NaN ranks last. The same ranks as a stable
     argsort, which is 5-6 times slower than numpy's default sort: only the tied values are then put
     in area order."""
+    if scores.shape[-1] >= PER_RIJ:
+        return _rangen_per_rij(scores)
     sleutel = -np.where(np.isnan(scores), -np.inf, scores)
     volgorde = np.argsort(sleutel, axis=-1)
     gesorteerd = np.take_along_axis(sleutel, volgorde, axis=-1)
@@ -44,6 +46,27 @@ def rangen_snel(scores: np.ndarray) -> np.ndarray:
     uit = np.empty(volgorde.shape, dtype=np.int32)
     rij = np.arange(len(volgorde))[:, None]
     uit[rij, volgorde] = np.arange(1, n + 1, dtype=np.int32)
+    return uit
+
+
+PER_RIJ = 2048  # areas: from here one vector at a time is faster (fast 1-D gathers, cache-sized)
+
+
+def _rangen_per_rij(scores: np.ndarray) -> np.ndarray:
+    """``rangen_snel`` one score vector at a time: the same steps on 1-D arrays, where numpy's
+    gathers and scatters take their fast paths."""
+    n = scores.shape[-1]
+    uit = np.empty(scores.shape, dtype=np.int32)
+    plaats = np.arange(1, n + 1, dtype=np.int32)
+    for i, rij in enumerate(scores):
+        sleutel = np.negative(rij)
+        sleutel[np.isnan(sleutel)] = np.inf  # no score: last
+        volgorde = np.argsort(sleutel)
+        gesorteerd = sleutel[volgorde]
+        gelijk = gesorteerd[1:] == gesorteerd[:-1]
+        if gelijk.any():
+            _herstel_gelijken(volgorde[None, :], gelijk[None, :])
+        uit[i, volgorde] = plaats
     return uit
 
 
