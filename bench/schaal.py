@@ -44,6 +44,7 @@ from gebiedskompas.analyse.pijplijn import analyseer_gegevens, bereken
 from gebiedskompas.analyse.selecteer import Gegevens, selecteer
 from gebiedskompas.analyse.uitvoerder import DaskCluster, InDitProces, kies
 from gebiedskompas.analyse.weeg import gewichten
+from gebiedskompas.geheugen import stel_allocator_in
 from gebiedskompas.laden import laad
 from gebiedskompas.opmaak import getal
 from gebiedskompas.opslag import Opslag
@@ -303,6 +304,7 @@ def main() -> None:
     p.add_argument("--meet", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.meet:  # a child process: one measurement, printed as JSON
+        stel_allocator_in()  # as the CLI and the web server do (geheugen.py)
         soort, _, waarde = a.meet.partition(":")
         opslag = Path(a.opslag)
         if soort == "grootte":

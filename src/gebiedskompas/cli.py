@@ -17,6 +17,7 @@ from . import __version__, opmaak
 from .bronnen import bronregister
 from .catalogus import catalogus
 from .errors import GebiedskompasFout
+from .geheugen import stel_allocator_in
 from .laden import Laadresultaat, laad
 from .online import ODataClient
 from .opmaak import getal, getal_auto, procent
@@ -68,6 +69,7 @@ def _toon_json(inhoud: Any) -> None:
 def _hoofd(
     versie: Annotated[bool, typer.Option("--versie", help="Toon de versie en stop.")] = False,
 ) -> None:
+    stel_allocator_in()  # block temporaries reused, not mapped fresh (see geheugen.py)
     if versie:
         console.print(f"gebiedskompas {__version__}")
         raise typer.Exit()

@@ -38,7 +38,11 @@ def scheef_en_piekig(waarden: np.ndarray) -> tuple[float, float]:
     gemiddeld = waarden.mean()
     d = waarden - gemiddeld
     d2 = d * d
-    m2, m3, m4 = d2.mean(), (d2 * d).mean(), (d2 * d2).mean()
+    m2 = d2.mean()
+    # the third and fourth powers in d's memory (the same products; at a million areas every
+    # temporary is 8 MB, and this runs a few times per indicator)
+    m3 = np.multiply(d2, d, out=d).mean()
+    m4 = np.multiply(d2, d2, out=d).mean()
     # scipy treats a variance lost in rounding as zero: no skewness or kurtosis then
     if m2 <= (np.finfo(float).resolution * 10 * gemiddeld) ** 2:
         return 0.0, 0.0
@@ -50,7 +54,8 @@ def scheef_en_piekig(waarden: np.ndarray) -> tuple[float, float]:
 
 def winsoriseer_kolom(waarden: np.ndarray, regels: Uitschieters) -> tuple[float, float, int]:
     """Bounds (low, high) and the number of values moved, for one indicator's benchmark values."""
-    w = np.sort(waarden[~np.isnan(waarden)])  # (a copy: the caller's values stay as they are)
+    w = np.sort(waarden)  # a copy: the caller's values stay as they are
+    w = w[: np.searchsorted(w, np.nan)]  # sorting puts missing values last
     lo, hi = (float(w[0]), float(w[-1])) if len(w) else (np.nan, np.nan)
     aantal = 0
     while aantal < regels.max_punten:
@@ -75,19 +80,32 @@ def behandel(
 ) -> tuple[np.ndarray, list[Behandeling]]:
     """The treated values and what was done per indicator; ``overschrijf``: ``x`` is the caller's
     own temporary and may be treated in place (at a million areas a copy is 160 MB)."""
+    onder, boven, verslag = behandelgrenzen(x, indicatoren, regels)
     uit = x if overschrijf else x.copy()
+    return np.clip(uit, onder, boven, out=uit), verslag
+
+
+def behandelgrenzen(
+    x: np.ndarray, indicatoren: list[str], regels: Uitschieters
+) -> tuple[np.ndarray, np.ndarray, list[Behandeling]]:
+    """Per indicator the bounds the treatment clips to (-inf and inf for an indicator left as it
+    is, so that ``np.clip(x, onder, boven)`` gives the treated values to the bit) and what was
+    done; ``x`` is not changed."""
+    k = x.shape[1]
+    onder, boven = np.full(k, -np.inf), np.full(k, np.inf)
     if not regels.winsoriseren:
-        return uit, []
+        return onder, boven, []
     verslag = []
     for j, ind in enumerate(indicatoren):
-        kolom = uit[:, j]
+        kolom = x[:, j]
         aanwezig = kolom[~np.isnan(kolom)]
         voor = scheef_en_piekig(aanwezig)
         lo, hi, aantal = winsoriseer_kolom(aanwezig, regels)
         na = voor  # an untouched column: the same values in the same order
         if aantal:
-            np.clip(kolom, lo, hi, out=kolom)
-            na = scheef_en_piekig(kolom[~np.isnan(kolom)])
+            onder[j], boven[j] = lo, hi
+            # the treated column's values, in its order: the present values clipped
+            na = scheef_en_piekig(np.clip(aanwezig, lo, hi, out=aanwezig))
         nog = abs(na[0]) > regels.scheefheid and na[1] > regels.kurtosis
         verslag.append(Behandeling(ind, aantal, lo, hi, voor[0], voor[1], na[0], na[1], nog))
-    return uit, verslag
+    return onder, boven, verslag

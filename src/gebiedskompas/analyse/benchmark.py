@@ -29,12 +29,15 @@ class Groepen:
             warnings.simplefilter("ignore", RuntimeWarning)
             return np.vstack([functie(x[leden], axis=0) for leden in self.leden])
 
-    def beschrijf(self, x: np.ndarray, werk: np.ndarray | None = None) -> Beschrijving:
+    def beschrijf(
+        self, x: np.ndarray, werk: np.ndarray | None = None, grenzen: Grenzen | None = None
+    ) -> Beschrijving:
         """Mean, sample standard deviation, minimum and maximum over each group's members: the
         values of ``statistiek`` with ``np.nanmean``, ``np.nanstd(ddof=1)``, ``np.nanmin`` and
         ``np.nanmax``, to the bit (the same operations in the same order), from one copy of the
         members' rows instead of one or two copies per statistic. ``werk``: an array of x's shape
-        to make that copy in (it is overwritten; at a million areas fresh memory is costly)."""
+        to make that copy in (it is overwritten; at a million areas fresh memory is costly);
+        ``grenzen``: the statistics are of ``np.clip(x, *grenzen)`` (the treated values)."""
         rijen = [np.flatnonzero(leden) for leden in self.leden]
         aantal = sum(len(r) for r in rijen)
         if werk is None or werk.shape[1:] != x.shape[1:] or len(werk) < aantal:
@@ -43,9 +46,12 @@ class Groepen:
         if len(rijen) == 1 and aantal == len(x):
             np.copyto(alle, x)
         else:
-            np.take(x, np.concatenate(rijen), axis=0, out=alle)
-        grenzen = itertools.accumulate((len(r) for r in rijen), initial=0)
-        delen = [slice(a, b) for a, b in itertools.pairwise(grenzen)]
+            # (mode "clip": the indices are valid, and with "raise" numpy copies through a buffer)
+            np.take(x, np.concatenate(rijen), axis=0, out=alle, mode="clip")
+        if grenzen is not None:
+            np.clip(alle, *grenzen, out=alle)
+        einden = itertools.accumulate((len(r) for r in rijen), initial=0)
+        delen = [slice(a, b) for a, b in itertools.pairwise(einden)]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             lo = np.vstack([_uiterste(np.nanmin, alle[d]) for d in delen])
@@ -59,6 +65,10 @@ class Groepen:
         """Spread a (groups, k) statistic to (areas, k)."""
         gespreid: np.ndarray = waarde[self.index]
         return gespreid
+
+
+# per indicator the bounds of the treatment of outliers (behandel.behandelgrenzen)
+Grenzen = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass

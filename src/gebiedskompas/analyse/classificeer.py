@@ -127,10 +127,11 @@ def margetelling(
     x: np.ndarray, signif: np.ndarray, thema_van: np.ndarray, aantal: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(areas, T) counts per theme: indicators with a value, of which with margins, and of which
-    with an interval that holds the benchmark value (counted at the benchmark)."""
+    with an interval that holds the benchmark value (counted at the benchmark); 16-bit counts
+    (a theme has far fewer indicators), a quarter of the memory at a million areas."""
 
     def per_thema(telt: np.ndarray) -> np.ndarray:
-        uit = np.zeros((len(telt), aantal), dtype=int)
+        uit = np.zeros((len(telt), aantal), dtype=np.int16)
         for t in range(aantal):
             uit[:, t] = telt[:, thema_van == t].sum(axis=1)
         return uit

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .benchmark import Beschrijving, Groepen
+from .benchmark import Beschrijving, Grenzen, Groepen
 from .blokken import blokken
 from .methode import Normalisatie
 
@@ -83,22 +83,26 @@ def normaliseer(
     methode: Normalisatie,
     beschrijving: Beschrijving | None = None,
     uit: np.ndarray | None = None,
+    grenzen: Grenzen | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Need-oriented normalised values (areas, k) and the normalised benchmark (groups, k).
 
     ``richting`` is +1 where higher is worse, -1 where higher is better. ``beschrijving``: the
     groups' statistics of ``x`` when the caller has them (``Groepen.beschrijf``); ``uit``: an
-    array of x's shape to write the values into. The areas are done a block of rows at a time
+    array of x's shape to write the values into; ``grenzen``: normalise ``np.clip(x, *grenzen)``
+    (the treated values, clipped a block at a time). The areas are done a block of rows at a time
     (``blokken``).
     """
     waarden = uit if uit is not None and uit.shape == x.shape else np.empty(x.shape)
     # the statistics' copy of the values goes where the normalised values will be written
-    b = beschrijving or groepen.beschrijf(x, waarden)
+    b = beschrijving or groepen.beschrijf(x, waarden, grenzen)
     if methode == "prank":
-        waarden, bench = _prank_alle(x, groepen, b.gem)
+        behandeld = x if grenzen is None else np.clip(x, *grenzen)
+        waarden, bench = _prank_alle(behandeld, groepen, b.gem)
         return _orienteer(waarden, richting, methode), _orienteer(bench, richting, methode)
     for blok in blokken(len(x)):
-        waarden[blok] = _formule(methode, x[blok], b.gem, b.sd, b.lo, b.hi, groepen.index[blok])
+        punten = x[blok] if grenzen is None else np.clip(x[blok], *grenzen)
+        waarden[blok] = _formule(methode, punten, b.gem, b.sd, b.lo, b.hi, groepen.index[blok])
         _orienteer(waarden[blok], richting, methode, ter_plaatse=True)
     bench = _formule(methode, b.gem, b.gem, b.sd, b.lo, b.hi)
     return waarden, _orienteer(bench, richting, methode)

@@ -18,8 +18,8 @@ from ..catalogus import catalogus
 from ..opslag import Toestand
 from . import classificeer as cl
 from .aggregeer import herschaal, samengesteld, themascores
-from .behandel import behandel
-from .benchmark import Groepen, maak_groepen
+from .behandel import behandelgrenzen
+from .benchmark import Grenzen, Groepen, maak_groepen
 from .blokken import een_blasdraad
 from .herhaal import STANDAARD_SEED, herkomst, invoertabellen
 from .imputeer import imputeer
@@ -42,7 +42,10 @@ class Kern:
     gegevens: Gegevens
     groepen: Groepen
     richting: np.ndarray
-    x: np.ndarray
+    # the values after imputation (the input itself without it), and per indicator the bounds the
+    # treatment of outliers clips them to: the treated values are ``x``, made when asked for
+    bron: np.ndarray
+    grenzen: Grenzen
     geimputeerd: np.ndarray
     v: np.ndarray
     bench_v: np.ndarray
@@ -60,6 +63,18 @@ class Kern:
     getoetst: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     # per area in scope and theme: indicators with a value, with margins, within them (margetelling)
     marges: tuple[np.ndarray, np.ndarray, np.ndarray] = field(default_factory=lambda: (np.empty((0, 0)),) * 3)
+
+    @property
+    def x(self) -> np.ndarray:
+        """(areas, k) the treated values (read-only; a new array when a bound clips)."""
+        onder, boven = self.grenzen
+        uit = (
+            self.bron.view()
+            if np.isinf(onder).all() and np.isinf(boven).all()
+            else np.clip(self.bron, onder, boven)
+        )
+        uit.flags.writeable = False
+        return uit
 
     @property
     def referentie(self) -> np.ndarray:
@@ -92,10 +107,11 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
         }
     )
     richting = richtingen(methode)
-    x, geimputeerd = imputeer(gegevens.x, groepen, methode.imputatie)
+    bron, geimputeerd = imputeer(gegevens.x, groepen, methode.imputatie)
     stappen.append({"stap": "imputeren", "methode": methode.imputatie, "aantal": int(geimputeerd.sum())})
-    # imputeer returns a new array: treat it in place
-    x, behandeling = behandel(x, gegevens.indicatoren, methode.uitschieters, overschrijf=True)
+    # the treated values are not stored: the steps below clip the values to these bounds as they go
+    grenzen_lo, grenzen_hi, behandeling = behandelgrenzen(bron, gegevens.indicatoren, methode.uitschieters)
+    grenzen = (grenzen_lo, grenzen_hi)
     stappen.append(
         {
             "stap": "uitschieters",
@@ -105,9 +121,11 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
     )
     # normalisation and the judgement share the group means; the statistics take their copy of
     # the values in the memory the normalised values are then written into
-    werk = np.empty_like(x)
-    beschrijving = groepen.beschrijf(x, werk)
-    v, bench_v = normaliseer(x, groepen, richting, methode.normalisatie, beschrijving, uit=werk)
+    werk = np.empty_like(bron)
+    beschrijving = groepen.beschrijf(bron, werk, grenzen)
+    v, bench_v = normaliseer(
+        bron, groepen, richting, methode.normalisatie, beschrijving, uit=werk, grenzen=grenzen
+    )
     stappen.append({"stap": "normaliseren", "methode": methode.normalisatie})
     w = gewichten(methode)
     stappen.append({"stap": "wegen", "indicator": w.indicator.tolist(), "thema": w.thema.tolist()})
@@ -144,7 +162,8 @@ def bereken(methode: Methode, gegevens: Gegevens) -> Kern:
         gegevens,
         groepen,
         richting,
-        x,
+        bron,
+        grenzen,
         geimputeerd,
         v,
         bench_v,
@@ -457,9 +476,9 @@ def _thematabel(kern: Kern, methode: Methode) -> pd.DataFrame:
             "score_getoetst": (kern.getoetst, s),
         },
         {
-            "indicatoren": waarden.ravel(),
-            "met_marges": met_marges.ravel(),
-            "binnen_marge": binnen.ravel(),
+            "indicatoren": waarden.astype(np.int64).ravel(),
+            "met_marges": met_marges.astype(np.int64).ravel(),
+            "binnen_marge": binnen.astype(np.int64).ravel(),
             "oordeel": tekstkolom(
                 np.array(["slechter", "beter", "niet anders", "onbekend"], dtype=object),
                 np.select([oordeel == 1, oordeel == -1, oordeel == 0], [0, 1, 2], default=3),

@@ -3,6 +3,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from ..geheugen import stel_allocator_in
+
+stel_allocator_in()  # analyses in this process reuse their block temporaries (see geheugen.py)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gebiedskompas.web.settings")
 application = get_wsgi_application()
 
