@@ -65,7 +65,7 @@ def _indicatortabel_met_indexen(kern: pijplijn.Kern, methode: Methode) -> pd.Dat
             "benchmark": kern.referentie[rij, kol],
             "genormaliseerd": kern.v[rij, kol],
             "benchmark_genormaliseerd": bench_v[rij, kol],
-            "significant": kern.signif[rij, kol],
+            "significant": kern.signif[rij, kol].astype(float),  # stored as 32-bit codes
             "geimputeerd": kern.geimputeerd[rij, kol],
         }
     )
