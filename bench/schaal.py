@@ -327,7 +327,7 @@ def main() -> None:
         print()
         print(
             "deterministisch: eerste analyse in een vers proces en de tweede; indicatorentabel apart; "
-            "piek = VmHWM na de eerste analyse"
+            "piek = VmHWM na de eerste analyse; geheugeninstelling als de CLI (geheugen.py)"
         )
         koppen = ("gebieden", "1e s", "2e s", "ind.tabel s", "piek MB", "ms/repl.", "numpy ms", "verh.")
         print(" ".join(k.rjust(b) for k, b in zip(koppen, (10, 6, 6, 12, 8, 9, 9, 6), strict=True)))
