@@ -52,3 +52,19 @@ def test_block_temporaries_are_reused_instead_of_mapped_fresh() -> None:
 def test_the_users_own_thresholds_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "131072")
     assert stel_allocator_in() is False
+
+
+def test_pyarrow_allocates_from_the_c_library_unless_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    vorige = pa.default_memory_pool()
+    try:
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+        stel_allocator_in()
+        assert pa.default_memory_pool().backend_name == "system"
+        pa.set_memory_pool(vorige)
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", vorige.backend_name)
+        stel_allocator_in()
+        assert pa.default_memory_pool().backend_name == vorige.backend_name
+    finally:
+        pa.set_memory_pool(vorige)
