@@ -50,7 +50,10 @@ def lange_tabel(
     aantal = len(bronnen[0][1]) * bronnen[0][0].shape[1]
     blok = np.empty((len(bronnen), aantal))
     for b, (waarden, rijen) in enumerate(bronnen):
-        np.take(np.asarray(waarden, dtype=float), rijen, axis=0, out=blok[b].reshape(len(rijen), -1))
+        # mode "clip": the row numbers are valid, and with "raise" numpy copies through a buffer
+        np.take(
+            np.asarray(waarden, dtype=float), rijen, axis=0, out=blok[b].reshape(len(rijen), -1), mode="clip"
+        )
     frame = pd.DataFrame(blok.T, columns=list(getallen), copy=False)
     for plaats, (naam, kolom) in enumerate(tekst.items()):
         frame.insert(plaats, naam, kolom)
