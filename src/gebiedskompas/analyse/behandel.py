@@ -75,16 +75,6 @@ def winsoriseer_kolom(waarden: np.ndarray, regels: Uitschieters) -> tuple[float,
     return lo, hi, aantal
 
 
-def behandel(
-    x: np.ndarray, indicatoren: list[str], regels: Uitschieters, *, overschrijf: bool = False
-) -> tuple[np.ndarray, list[Behandeling]]:
-    """The treated values and what was done per indicator; ``overschrijf``: ``x`` is the caller's
-    own temporary and may be treated in place (at a million areas a copy is 160 MB)."""
-    onder, boven, verslag = behandelgrenzen(x, indicatoren, regels)
-    uit = x if overschrijf else x.copy()
-    return np.clip(uit, onder, boven, out=uit), verslag
-
-
 def behandelgrenzen(
     x: np.ndarray, indicatoren: list[str], regels: Uitschieters
 ) -> tuple[np.ndarray, np.ndarray, list[Behandeling]]:
